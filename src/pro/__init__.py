@@ -1,0 +1,12 @@
+"""PRO: one Plone platform that hosts the websites of many organisations.
+
+Each capability lives in its own subpackage (``platform``, ``instance``, ...);
+this module only holds what all of them share.
+"""
+
+from zope.i18nmessageid import MessageFactory
+
+
+PACKAGE_NAME = "pro"
+
+_ = MessageFactory("pro")

@@ -1,0 +1,43 @@
+"""The workflow policy every site runs under.
+
+One placeful policy, ``pro_site``, is shared by all sites and bound to each site
+when it is made: content follows ``pro_publication_workflow`` (editors submit,
+chief editors publish), the site root follows ``pro_site_workflow`` (live or
+archived), and files and images take the state of the page that holds them.
+A profile that needs other rules gets a policy of its own, not a change here.
+"""
+
+from Products.CMFCore.utils import getToolByName
+
+
+POLICY_ID = "pro_site"
+CONTENT_WORKFLOW = "pro_publication_workflow"
+SITE_WORKFLOW = "pro_site_workflow"
+NO_WORKFLOW_TYPES = ("File", "Image")
+
+
+def install_site_policy(portal) -> None:
+    tool = getToolByName(portal, "portal_placeful_workflow")
+    if POLICY_ID not in tool.objectIds():
+        tool.manage_addWorkflowPolicy(POLICY_ID)
+    policy = tool.getWorkflowPolicyById(POLICY_ID)
+    policy.setTitle("PRO site")
+    policy.setDefaultChain((CONTENT_WORKFLOW,))
+    policy.setChainForPortalTypes(("Website",), (SITE_WORKFLOW,))
+    policy.setChainForPortalTypes(NO_WORKFLOW_TYPES, ())
+
+
+def uninstall_site_policy(portal) -> None:
+    tool = getToolByName(portal, "portal_placeful_workflow", None)
+    if tool is not None and POLICY_ID in tool.objectIds():
+        tool.manage_delObjects([POLICY_ID])
+
+
+def bind_site_policy(site) -> None:
+    """Make ``site`` and everything in it follow the platform's policy."""
+    site.manage_addProduct["CMFPlacefulWorkflow"].manage_addWorkflowPolicyConfig()
+    config = getToolByName(site, "portal_placeful_workflow").getWorkflowPolicyConfig(
+        site
+    )
+    config.setPolicyIn(POLICY_ID)
+    config.setPolicyBelow(POLICY_ID)

@@ -1,0 +1,25 @@
+"""Install and uninstall steps that GenericSetup XML cannot express."""
+
+from plone import api
+from plone.base.interfaces import INonInstallable
+from pro.platform import domains
+from pro.platform import workflow
+from zope.interface import implementer
+
+
+@implementer(INonInstallable)
+class HiddenProfiles:
+    def getNonInstallableProfiles(self) -> list[str]:
+        return ["pro:uninstall"]
+
+
+def post_install(setup_tool) -> None:
+    portal = api.portal.get()
+    workflow.install_site_policy(portal)
+    domains.install_domain_router(portal)
+
+
+def uninstall(setup_tool) -> None:
+    portal = api.portal.get()
+    domains.uninstall_domain_router(portal)
+    workflow.uninstall_site_policy(portal)

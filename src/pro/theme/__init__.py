@@ -1,0 +1,1 @@
+"""The base theme and each site's identity."""

@@ -1,0 +1,17 @@
+"""Fixtures shared by every suite: the PRO layers through pytest-plone."""
+
+from pro.testing import FUNCTIONAL_TESTING
+from pro.testing import INTEGRATION_TESTING
+from pytest_plone import fixtures_factory
+
+
+pytest_plugins = ["pytest_plone"]
+
+globals().update(
+    fixtures_factory(
+        (
+            (FUNCTIONAL_TESTING, "functional"),
+            (INTEGRATION_TESTING, "integration"),
+        )
+    )
+)
