@@ -14,6 +14,8 @@ from plone.app.testing import PloneSandboxLayer
 from plone.testing import zope
 from pro.platform.setup import install_platform
 
+import requests
+
 
 class ProLayer(PloneSandboxLayer):
     defaultBases = (PLONE_APP_CONTENTTYPES_FIXTURE,)
@@ -71,3 +73,19 @@ def make_site(portal, site_id: str, **fields):
     }
     with api.env.adopt_roles(["Manager"]):
         return create_site(portal, data, creator="admin")
+
+
+class RestClient(requests.Session):
+    """A JSON client for one Plone site served by the functional layer."""
+
+    def __init__(self, base_url: str, auth: tuple[str, str] | None = None):
+        super().__init__()
+        self.base_url = base_url.rstrip("/") + "/"
+        self.headers.update({"Accept": "application/json"})
+        self.auth = auth
+
+    def request(self, method, url, *args, **kwargs):
+        if not url.startswith("http"):
+            url = self.base_url + url.lstrip("/")
+        kwargs.setdefault("timeout", 30)
+        return super().request(method, url, *args, **kwargs)

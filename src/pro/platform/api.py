@@ -17,12 +17,13 @@ from plone.app.multilingual.interfaces import ITranslationManager
 from plone.base.interfaces import ILanguage
 from plone.base.interfaces.constrains import ENABLED
 from plone.base.interfaces.constrains import ISelectableConstrainTypes
+from plone.base.interfaces.syndication import IFeedSettings
 from plone.dexterity.utils import createContentInContainer
 from pro.platform import logger
-from pro.platform.blocks import BASE_TYPES
-from pro.platform.blocks import BLOCKS
 from pro.platform.blocks import all_block_types
+from pro.platform.blocks import BASE_TYPES
 from pro.platform.blocks import block_types
+from pro.platform.blocks import BLOCKS
 from pro.platform.domains import sync_domains
 from pro.platform.exceptions import SiteNotFoundError
 from pro.platform.exceptions import SiteValidationError
@@ -30,24 +31,23 @@ from pro.platform.interfaces import ILanguageBranch
 from pro.platform.interfaces import IPlatformSite
 from pro.platform.settings import site_settings
 from pro.platform.settings import store_settings
-from pro.platform.site_profiles import SiteProfile
 from pro.platform.site_profiles import available_profiles
-from pro.platform.team import GROUPS
+from pro.platform.site_profiles import SiteProfile
 from pro.platform.team import create_site_groups
 from pro.platform.team import delete_site_groups
 from pro.platform.team import find_user
 from pro.platform.team import group_id
 from pro.platform.team import group_members
+from pro.platform.team import GROUPS
 from pro.platform.team import set_group_members
 from pro.platform.workflow import bind_site_policy
-from pro.theme.contrast import NORMAL_TEXT
 from pro.theme.contrast import contrast_ratio
+from pro.theme.contrast import NORMAL_TEXT
 from pro.theme.contrast import parse_hex
 from Products.CMFCore.utils import getToolByName
 from zope.component import queryUtility
 from zope.interface import alsoProvides
 from zope.security.interfaces import IPermission
-
 import re
 import transaction
 
@@ -75,8 +75,18 @@ CREATE_FIELDS = frozenset(
     }
 )
 UPDATE_FIELDS = frozenset(
-    {"title", "description", "organisation", "blocks", "identity", "domains", *GROUPS}
+    {
+        "title",
+        "description",
+        "organisation",
+        "blocks",
+        "identity",
+        "domains",
+        "state",
+        *GROUPS,
+    }
 )
+SITE_STATES = {"live": "reopen", "archived": "archive"}
 IDENTITY_FIELDS = frozenset({"wordmark", "primary_color", "secondary_color"})
 MAX_TITLE = 200
 
@@ -156,21 +166,12 @@ def update_site(portal, site_id: str, data: Mapping):
 
 def archive_site(portal, site_id: str):
     """Hide a site from visitors and keep everything in it."""
-    site = get_site(portal, site_id)
-    if api.content.get_state(site) != "archived":
-        with api.env.adopt_roles(["Manager"]):
-            api.content.transition(site, transition="archive")
-        logger.info("Archived site %s", site_id)
-    return site
+    return update_site(portal, site_id, {"state": "archived"})
 
 
 def reopen_site(portal, site_id: str):
-    site = get_site(portal, site_id)
-    if api.content.get_state(site) == "archived":
-        with api.env.adopt_roles(["Manager"]):
-            api.content.transition(site, transition="reopen")
-        logger.info("Reopened site %s", site_id)
-    return site
+    """Open an archived site to visitors again."""
+    return update_site(portal, site_id, {"state": "live"})
 
 
 def delete_site(portal, site_id: str, confirm: str | None) -> None:
@@ -184,11 +185,10 @@ def delete_site(portal, site_id: str, confirm: str | None) -> None:
         raise SiteValidationError(
             {"confirm": f"Type the site's id ({site_id}) to confirm the deletion."}
         )
-    domains = all_domains(portal)
     with api.env.adopt_roles(["Manager"]):
         portal.manage_delObjects([site.getId()])
         delete_site_groups(portal, site_id)
-    sync_domains(portal, {h: s for h, s in domains.items() if s != site_id})
+    sync_domains(portal, all_domains(portal))
     logger.info("Deleted site %s", site_id)
 
 
@@ -348,6 +348,14 @@ def validate_site_changes(portal, site, data: Mapping) -> dict:
     for role in GROUPS:
         if role in data:
             changes[role] = _check_members(portal, role, data[role], errors)
+    if "state" in data:
+        if data["state"] not in SITE_STATES:
+            errors["state"] = (
+                f"Unknown state {data['state']!r}; use one of: "
+                f"{', '.join(SITE_STATES)}."
+            )
+        else:
+            changes["state"] = data["state"]
 
     if errors:
         raise SiteValidationError(errors)
@@ -356,9 +364,7 @@ def validate_site_changes(portal, site, data: Mapping) -> dict:
 
 def _check_unknown_fields(data: Mapping, allowed: frozenset, errors: dict) -> None:
     for name in sorted(set(data) - allowed):
-        errors[name] = (
-            f"Unknown field; use only: {', '.join(sorted(allowed))}."
-        )
+        errors[name] = f"Unknown field; use only: {', '.join(sorted(allowed))}."
 
 
 def _check_site_id(portal, site_id, errors: dict) -> None:
@@ -476,8 +482,7 @@ def _check_identity(identity: dict, errors: dict) -> dict[str, str]:
             parse_hex(colour)
         except ValueError:
             errors[f"identity.{name}"] = (
-                f"{colour!r} is not a colour; write it as #rrggbb, "
-                "for example #154273."
+                f"{colour!r} is not a colour; write it as #rrggbb, for example #154273."
             )
             continue
         ratio = contrast_ratio(text_colour, colour)
@@ -497,7 +502,9 @@ def _check_identity(identity: dict, errors: dict) -> dict[str, str]:
 
 
 def _check_domains(portal, value, own_site: str | None, errors: dict):
-    hosts = [host.strip().lower().rstrip(".") for host in _as_list(value, "domains", errors)]
+    hosts = [
+        host.strip().lower().rstrip(".") for host in _as_list(value, "domains", errors)
+    ]
     if "domains" in errors:
         return ()
     taken = all_domains(portal)
@@ -529,8 +536,7 @@ def _check_members(portal, role: str, value, errors: dict) -> tuple[str, ...]:
         user_id = find_user(portal, name)
         if user_id is None:
             errors[role] = (
-                f"No user {name!r}; give the id or e-mail address of an "
-                "existing user."
+                f"No user {name!r}; give the id or e-mail address of an existing user."
             )
             break
         user_ids.append(user_id)
@@ -577,7 +583,7 @@ def _build_site(portal, plan: SitePlan, creator: str):
         _link_translations(roots, plan.blocks)
 
     if plan.domains:
-        sync_domains(portal, {**all_domains(portal), **dict.fromkeys(plan.domains, plan.id)})
+        sync_domains(portal, all_domains(portal))
     return site
 
 
@@ -616,6 +622,8 @@ def _add_block_folder(root, block, folder, language: str):
         item.exclude_from_nav = True
     if block.types:
         _allow_only(item, (*block.types, *BASE_TYPES))
+    if block.syndicated:
+        IFeedSettings(item).enabled = True
     item.reindexObject()
     return item
 
@@ -695,11 +703,12 @@ def _apply_changes(portal, site, changes: dict) -> None:
         _change_blocks(site, settings, changes["blocks"])
     if "domains" in changes:
         store_settings(site, domains=changes["domains"])
-        others = {h: s for h, s in all_domains(portal).items() if s != site.getId()}
-        sync_domains(portal, {**others, **dict.fromkeys(changes["domains"], site.getId())})
+        sync_domains(portal, all_domains(portal))
     for role in GROUPS:
         if role in changes:
             set_group_members(portal, site.getId(), role, changes[role])
+    if changes.get("state", None) not in (None, api.content.get_state(site)):
+        api.content.transition(site, transition=SITE_STATES[changes["state"]])
     site.reindexObject()
 
 
@@ -734,4 +743,3 @@ def _language_name(code: str) -> str:
 def _current_user_id() -> str:
     user = api.user.get_current()
     return user.getId() or user.getUserName()
-

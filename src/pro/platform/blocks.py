@@ -23,6 +23,8 @@ class Block:
     folders: dict[str, BlockFolder] = field(default_factory=dict)
     types: tuple[str, ...] = ()
     in_menu: bool = True
+    # Offers RSS and Atom feeds of its folder.
+    syndicated: bool = False
 
     def folder(self, language: str) -> BlockFolder | None:
         """The folder for ``language``: Dutch ids on Dutch sites, English on others."""
@@ -45,6 +47,7 @@ BLOCKS: dict[str, Block] = {
             "News",
             _folders(("nieuws", "Nieuws"), ("news", "News")),
             types=("News Item",),
+            syndicated=True,
         ),
         Block(
             "publications",

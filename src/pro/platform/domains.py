@@ -11,14 +11,17 @@ its own; a proxy that does takes over routing for that request.
 
 from Acquisition import aq_parent
 from pro.platform import logger
+from Products.SiteAccess.VirtualHostMonster import manage_addVirtualHostMonster
 
 
 def install_domain_router(portal) -> None:
-    """Nothing to install: every Zope application has a Virtual Host Monster.
+    """Make sure the Zope application has a Virtual Host Monster.
 
-    Kept as a step so an uninstall can remove the platform's lines.
+    Zope adds one to every new application; a test application or one whose
+    administrator removed it gets one here.
     """
-    _virtual_host_monster(portal)
+    if _virtual_host_monster(portal) is None:
+        manage_addVirtualHostMonster(aq_parent(portal), "virtual_hosting")
 
 
 def uninstall_domain_router(portal) -> None:

@@ -5,9 +5,9 @@
 """
 
 from plone.base.interfaces import ILanguage
+from pro.platform import logger
 from Products.CMFPlone.factory import addPloneSite
 from Products.CMFPlone.utils import get_installer
-from pro.platform import logger
 
 
 PLATFORM_PROFILES = (

@@ -12,7 +12,6 @@ from dataclasses import field
 from pathlib import Path
 from pro.platform.blocks import BLOCKS
 from pro.platform.exceptions import SiteProfileError
-
 import os
 import yaml
 

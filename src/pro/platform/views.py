@@ -1,0 +1,326 @@
+"""Browser views of the platform: create a site, the overview, the public list."""
+
+from plone import api as plone_api
+from plone.autoform.form import AutoExtensibleForm
+from plone.z3cform.layout import wrap_form
+from pro import _
+from pro.platform import api
+from pro.platform.blocks import BLOCKS
+from pro.platform.exceptions import SiteValidationError
+from pro.platform.settings import site_settings
+from pro.platform.site_profiles import available_profiles
+from Products.Five.browser import BrowserView
+from z3c.form import button
+from z3c.form import form
+from z3c.form.browser.checkbox import CheckBoxFieldWidget
+from z3c.form.interfaces import IErrorViewSnippet
+from zope import schema
+from zope.component import getMultiAdapter
+from zope.interface import Interface
+from zope.interface import Invalid
+from zope.interface import provider
+from zope.schema.interfaces import IContextSourceBinder
+from zope.schema.vocabulary import SimpleTerm
+from zope.schema.vocabulary import SimpleVocabulary
+
+
+LANGUAGE_CHOICES = {
+    "nl": ("nl",),
+    "nl-en": ("nl", "en"),
+    "en": ("en",),
+}
+
+
+@provider(IContextSourceBinder)
+def profile_source(context):
+    return SimpleVocabulary(
+        [
+            SimpleTerm(name, name, f"{profile.title} ({name})")
+            for name, profile in available_profiles().items()
+        ]
+    )
+
+
+block_vocabulary = SimpleVocabulary(
+    [SimpleTerm(name, name, block.title) for name, block in BLOCKS.items()]
+)
+language_vocabulary = SimpleVocabulary(
+    [
+        SimpleTerm("nl", "nl", _("Dutch")),
+        SimpleTerm("nl-en", "nl-en", _("Dutch and English")),
+        SimpleTerm("en", "en", _("English")),
+    ]
+)
+
+
+class ICreateSite(Interface):
+    id = schema.ASCIILine(
+        title=_("label_site_id", default="Site id"),
+        description=_(
+            "help_site_id",
+            default="The site's address on the platform: lower-case letters, "
+            "digits and hyphens, for example 'onderwijs'.",
+        ),
+    )
+    title = schema.TextLine(
+        title=_("label_site_title", default="Title"),
+        description=_("help_site_title", default="The site's name as visitors see it."),
+    )
+    organisation = schema.TextLine(
+        title=_("label_organisation", default="Organisation"),
+        description=_(
+            "help_organisation",
+            default="The sender named in the wordmark, for example "
+            "'Ministerie van Onderwijs'.",
+        ),
+    )
+    description = schema.Text(
+        title=_("label_site_description", default="Description"),
+        description=_(
+            "help_site_description", default="One or two sentences about the site."
+        ),
+        required=False,
+    )
+    profile = schema.Choice(
+        title=_("label_profile", default="Site profile"),
+        description=_(
+            "help_profile",
+            default="The blueprint the site is made from: its blocks, languages "
+            "and colours.",
+        ),
+        source=profile_source,
+        default="organisatie",
+    )
+    blocks = schema.List(
+        title=_("label_blocks", default="Building blocks"),
+        description=_(
+            "help_blocks",
+            default="Leave all unchecked to take the profile's blocks.",
+        ),
+        value_type=schema.Choice(vocabulary=block_vocabulary),
+        required=False,
+    )
+    languages = schema.Choice(
+        title=_("label_languages", default="Languages"),
+        description=_("help_languages", default="The first language is the default."),
+        vocabulary=language_vocabulary,
+        required=False,
+    )
+    primary_color = schema.TextLine(
+        title=_("label_primary_color", default="Primary colour"),
+        description=_(
+            "help_primary_color",
+            default="Written as #rrggbb; white text on it must be readable. "
+            "Empty: the profile's colour.",
+        ),
+        required=False,
+    )
+    secondary_color = schema.TextLine(
+        title=_("label_secondary_color", default="Secondary colour"),
+        description=_(
+            "help_secondary_color",
+            default="Written as #rrggbb; dark text on it must be readable. "
+            "Empty: the profile's colour.",
+        ),
+        required=False,
+    )
+    domains = schema.List(
+        title=_("label_domains", default="Domains"),
+        description=_(
+            "help_domains",
+            default="Host names that serve this site, one per line, for example "
+            "www.example.nl.",
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+    )
+    owners = schema.List(
+        title=_("label_owners", default="Site owners"),
+        description=_(
+            "help_owners",
+            default="User ids or e-mail addresses, one per line. Owners manage "
+            "the site's team and settings.",
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+    )
+    chief_editors = schema.List(
+        title=_("label_chief_editors", default="Chief editors"),
+        description=_(
+            "help_chief_editors",
+            default="User ids or e-mail addresses, one per line. Chief editors "
+            "publish and retract.",
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+    )
+    editors = schema.List(
+        title=_("label_editors", default="Editors"),
+        description=_(
+            "help_editors",
+            default="User ids or e-mail addresses, one per line. Editors write "
+            "and submit for publication.",
+        ),
+        value_type=schema.TextLine(),
+        required=False,
+    )
+
+
+# Error keys of the API that belong to a form field of another name.
+ERROR_FIELDS = {
+    "identity": "primary_color",
+    "identity.primary_color": "primary_color",
+    "identity.secondary_color": "secondary_color",
+    "identity.wordmark": "organisation",
+}
+
+
+class CreateSite(AutoExtensibleForm, form.Form):
+    schema = ICreateSite
+    ignoreContext = True
+    label = _("heading_create_site", default="Create a site")
+    description = _(
+        "description_create_site",
+        default="The site is made in one step and is live at once.",
+    )
+
+    def updateWidgets(self):
+        self.fields["blocks"].widgetFactory = CheckBoxFieldWidget
+        super().updateWidgets()
+
+    @button.buttonAndHandler(_("button_create_site", default="Create site"))
+    def handle_create(self, action):
+        data, errors = self.extractData()
+        if errors:
+            self.status = self.formErrorsMessage
+            return
+        try:
+            site = api.create_site(self.context, self._site_fields(data))
+        except SiteValidationError as error:
+            self._show_errors(error)
+            return
+        plone_api.portal.show_message(
+            _("message_site_created", default="The site was created."),
+            request=self.request,
+        )
+        self.request.response.redirect(site.absolute_url())
+
+    def _site_fields(self, data: dict) -> dict:
+        fields = {
+            name: data[name]
+            for name in ("id", "title", "organisation", "profile")
+            if data.get(name) is not None
+        }
+        fields["description"] = data.get("description") or ""
+        if data.get("blocks"):
+            fields["blocks"] = list(data["blocks"])
+        if data.get("languages"):
+            fields["languages"] = list(LANGUAGE_CHOICES[data["languages"]])
+        identity = {
+            name: data[name]
+            for name in ("primary_color", "secondary_color")
+            if data.get(name)
+        }
+        if identity:
+            fields["identity"] = identity
+        for name in ("domains", "owners", "chief_editors", "editors"):
+            values = [value.strip() for value in data.get(name) or () if value.strip()]
+            if values:
+                fields[name] = values
+        return fields
+
+    def _show_errors(self, error: SiteValidationError) -> None:
+        snippets = []
+        for key, message in error.errors.items():
+            widget = self.widgets.get(ERROR_FIELDS.get(key, key))
+            if widget is None:
+                continue
+            snippet = getMultiAdapter(
+                (
+                    Invalid(message),
+                    self.request,
+                    widget,
+                    widget.field,
+                    self,
+                    self.context,
+                ),
+                IErrorViewSnippet,
+            )
+            snippet.update()
+            widget.error = snippet
+            snippets.append(snippet)
+        self.widgets.errors = tuple(snippets)
+        self.status = self.formErrorsMessage
+
+
+CreateSiteForm = wrap_form(CreateSite)
+
+
+class SitesOverview(BrowserView):
+    """Every site with its facts, searchable, for platform administrators."""
+
+    def sites(self) -> list[dict]:
+        query = (self.request.form.get("q") or "").strip().lower()
+        summaries = [api.site_summary(site) for site in api.list_sites(self.context)]
+        if not query:
+            return summaries
+        return [s for s in summaries if query in _searchable_text(s)]
+
+    def query(self) -> str:
+        return self.request.form.get("q") or ""
+
+
+class PublicSites(BrowserView):
+    """The live sites of the platform, for visitors."""
+
+    def sites(self) -> list[dict]:
+        live = []
+        for site in api.list_sites(self.context):
+            if plone_api.content.get_state(site) != "live":
+                continue
+            settings = site_settings(site)
+            live.append(
+                {
+                    "title": site.Title(),
+                    "organisation": settings.organisation,
+                    "url": _public_url(site, settings.domains),
+                    "domain": settings.domains[0] if settings.domains else "",
+                }
+            )
+        return live
+
+
+class Robots(BrowserView):
+    """robots.txt of one site, pointing at that site's own sitemap."""
+
+    def __call__(self) -> str:
+        self.request.response.setHeader("Content-Type", "text/plain; charset=utf-8")
+        site_url = self.context.absolute_url()
+        if plone_api.content.get_state(self.context) != "live":
+            return "User-agent: *\nDisallow: /\n"
+        return (
+            f"Sitemap: {site_url}/sitemap.xml.gz\n\n"
+            "User-agent: *\n"
+            "Disallow: /login\n"
+            "Disallow: /search\n"
+            "Disallow: /@@search\n"
+        )
+
+
+def _searchable_text(summary: dict) -> str:
+    parts = [
+        summary["id"],
+        summary["title"],
+        summary["organisation"],
+        summary["profile"],
+        summary["state"],
+        *summary["domains"],
+        *summary["blocks"],
+    ]
+    return " ".join(parts).lower()
+
+
+def _public_url(site, domains) -> str:
+    if domains:
+        return f"https://{domains[0]}/"
+    return site.absolute_url()
