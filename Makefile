@@ -39,8 +39,7 @@ instance: install
 	$(BIN)/pro-instance render --config $(CONFIG)
 
 run: install
-	$(BIN)/pro-instance bootstrap --config $(CONFIG)
-	$(BIN)/runwsgi "$$($(BIN)/pro-instance show --config $(CONFIG) | sed -n 's/^etc_dir = //p')/zope.ini"
+	$(BIN)/pro-instance serve --config $(CONFIG)
 
 lint: install-test
 	$(BIN)/ruff check src tests bench

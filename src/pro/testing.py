@@ -13,7 +13,6 @@ from plone.app.testing import IntegrationTesting
 from plone.app.testing import PloneSandboxLayer
 from plone.testing import zope
 from pro.platform.setup import install_platform
-
 import requests
 
 

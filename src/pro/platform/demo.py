@@ -10,6 +10,7 @@ from datetime import timedelta
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from plone.base.interfaces import ILanguage
+from plone.dexterity.utils import createContentInContainer
 from pro.platform import logger
 from pro.platform.api import create_site
 from pro.platform.blocks import BLOCKS
@@ -148,8 +149,15 @@ def _add_sample(folder, type_name: str, title: str, text: str, language: str):
         extra = {"start": start, "end": start + timedelta(hours=4)}
     if type_name in ("Document", "News Item", "Event"):
         extra["text"] = RichTextValue(f"<p>{text}</p>", "text/html", "text/x-html-safe")
-    item = api.content.create(
-        container=folder, type=type_name, title=title, description=text, **extra
+    # Named from the title at creation, so nothing is renamed (and reindexed)
+    # afterwards as with plone.api's create.
+    item = createContentInContainer(
+        folder,
+        type_name,
+        checkConstraints=False,
+        title=title,
+        description=text,
+        **extra,
     )
     ILanguage(item).set_language(language)
     if api.content.get_state(item, default=None) == "private":

@@ -1,0 +1,150 @@
+"""The ``pro-instance`` command: render, bootstrap or show one Zope instance.
+
+Every subcommand reads the same YAML file (``--config``, ``instance.yaml`` in
+the working directory by default) and the ``PRO_*`` environment variables. A
+refused configuration is reported as one line on standard error, with exit
+status 2, and nothing is written.
+"""
+
+from collections.abc import Callable
+from pathlib import Path
+from pro.instance.config import InstanceConfig
+from pro.instance.config import load_config
+from pro.instance.config import SETTING_NAMES
+from pro.instance.exceptions import ConfigError
+from pro.instance.render import write_instance
+import argparse
+import os
+import re
+import sys
+
+
+EXIT_CONFIG_ERROR = 2
+
+_KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
+_URI_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ``pro-instance`` subcommand and return its exit status.
+
+    The console script passes the result to ``sys.exit``: 0 on success, 2 when
+    the command line or the configuration is refused.
+
+    :param argv: the arguments after the program name; ``sys.argv[1:]`` if
+        ``None``.
+    """
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:
+        # argparse exits on --help and on a bad command line; returning the
+        # status keeps main() callable from tests and other code.
+        return exc.code if isinstance(exc.code, int) else EXIT_CONFIG_ERROR
+
+    try:
+        return args.run(args.config)
+    except ConfigError as exc:
+        print(f"error: {exc.path or args.config}: {exc.message}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+
+
+def render(config_path: Path) -> int:
+    """Write ``zope.conf`` and ``zope.ini`` for the configuration."""
+    config = load_config(config_path, os.environ)
+    etc_dir = write_instance(config)
+    _report_rendered(etc_dir)
+    return 0
+
+
+def bootstrap(config_path: Path) -> int:
+    """Render the instance, then create the Plone site if it is missing."""
+    config = load_config(config_path, os.environ)
+
+    # Imported late: it loads Zope and Plone, which render and show never need.
+    from pro.instance.bootstrap import bootstrap as bootstrap_site
+
+    etc_dir = write_instance(config)
+    _report_rendered(etc_dir)
+    bootstrap_site(config, config.zope_conf_path)
+    return 0
+
+
+def serve(config_path: Path) -> int:
+    """Bootstrap, then hand the process over to Zope's WSGI server.
+
+    The bootstrap closes the database before the server opens it, so a
+    FileStorage is never held by two processes.
+    """
+    bootstrap(config_path)
+    config = load_config(config_path, os.environ)
+    runwsgi = Path(sys.executable).with_name("runwsgi")
+    os.execv(runwsgi, [str(runwsgi), str(config.zope_ini_path)])
+    return 0  # pragma: no cover - execv does not return
+
+
+def show(config_path: Path) -> int:
+    """Print the resolved settings, one ``key = value`` line each.
+
+    Secrets stay out of terminals and CI logs: the admin password is only said
+    to be set or not, and a password in the PostgreSQL DSN is masked.
+    """
+    config = load_config(config_path, os.environ)
+    for name, value in _shown_settings(config):
+        print(f"{name} = {value}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pro-instance",
+        description="Render and start the Zope instance of the PRO platform.",
+    )
+    commands = parser.add_subparsers(metavar="COMMAND", required=True)
+    subcommands: list[tuple[str, Callable[[Path], int], str]] = [
+        ("render", render, "write etc/zope.conf and etc/zope.ini"),
+        ("bootstrap", bootstrap, "render, then create the Plone site if missing"),
+        ("serve", serve, "bootstrap, then serve with runwsgi"),
+        ("show", show, "print the resolved settings"),
+    ]
+    for name, run, summary in subcommands:
+        command = commands.add_parser(name, help=summary, description=summary)
+        command.add_argument(
+            "--config",
+            type=Path,
+            default=Path("instance.yaml"),
+            help="the instance YAML file (default: %(default)s)",
+        )
+        command.set_defaults(run=run)
+    return parser
+
+
+def _report_rendered(etc_dir: Path) -> None:
+    print(f"Rendered {etc_dir / 'zope.conf'} and zope.ini")
+
+
+def _shown_settings(config: InstanceConfig) -> list[tuple[str, str]]:
+    settings = []
+    for name in SETTING_NAMES:
+        value = getattr(config, name)
+        if name == "db_relstorage_postgresql_dsn" and value is not None:
+            value = _masked_dsn(value)
+        settings.append((name, _shown(value)))
+
+    password = "(set)" if config.admin_password else "(generated on first start)"
+    settings.append(("demo", _shown(config.demo)))
+    settings.append(("admin_password", password))
+    return settings
+
+
+def _masked_dsn(dsn: str) -> str:
+    """Hide the password in a keyword (``password=...``) or URI form DSN."""
+    dsn = _KEYWORD_PASSWORD.sub(r"\1***", dsn)
+    return _URI_PASSWORD.sub(r"\1***@", dsn)
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "(not set)"
+    return str(value)
