@@ -12,6 +12,7 @@ written to ``<var>/admin-password``, readable by the owner only.
 
 from AccessControl.SecurityManagement import newSecurityManager
 from AccessControl.SecurityManagement import noSecurityManager
+from contextlib import contextmanager
 from pathlib import Path
 from pro.instance.config import InstanceConfig
 from Testing.makerequest import makerequest
@@ -30,13 +31,11 @@ ADMIN_USER = "admin"
 
 def bootstrap(config: InstanceConfig, zope_conf: Path) -> None:
     """Prepare the database of the instance described by ``config``."""
-    app = _open_zope(zope_conf)
-    try:
+    with zope_app(zope_conf) as app:
         _ensure_admin(app, config)
         transaction.commit()
 
-        admin = app.acl_users.getUserById(ADMIN_USER)
-        newSecurityManager(None, admin.__of__(app.acl_users))
+        _log_in_as_admin(app)
         portal = app.get(config.site_id)
         created = portal is None
         if created:
@@ -52,19 +51,17 @@ def bootstrap(config: InstanceConfig, zope_conf: Path) -> None:
 
             create_demo_sites(portal)
             transaction.commit()
-    except BaseException:
-        transaction.abort()
-        raise
-    finally:
-        noSecurityManager()
-        setSite(None)
-        app._p_jar.close()
-        app._p_jar.db().close()
 
     print(f"The platform is ready at /{config.site_id}")
 
 
-def _open_zope(zope_conf: Path):
+@contextmanager
+def zope_app(zope_conf: Path):
+    """The Zope application of an instance, with a request, for scripts.
+
+    Uncommitted work is aborted and the database closed on the way out, so
+    the instance's FileStorage is free again for the server.
+    """
     from Zope2.Startup.run import make_wsgi_app
 
     make_wsgi_app({}, str(zope_conf))
@@ -72,7 +69,32 @@ def _open_zope(zope_conf: Path):
 
     app = makerequest(Zope2.app())
     setRequest(app.REQUEST)
-    return app
+    try:
+        yield app
+    except BaseException:
+        transaction.abort()
+        raise
+    finally:
+        noSecurityManager()
+        setSite(None)
+        setRequest(None)
+        app._p_jar.close()
+        app._p_jar.db().close()
+
+
+@contextmanager
+def platform_as_admin(config: InstanceConfig, zope_conf: Path):
+    """The platform's Plone site, acting as the Zope ``admin`` user."""
+    with zope_app(zope_conf) as app:
+        _log_in_as_admin(app)
+        portal = app[config.site_id]
+        setSite(portal)
+        yield portal
+
+
+def _log_in_as_admin(app) -> None:
+    admin = app.acl_users.getUserById(ADMIN_USER)
+    newSecurityManager(None, admin.__of__(app.acl_users))
 
 
 def _ensure_admin(app, config: InstanceConfig) -> None:

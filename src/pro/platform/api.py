@@ -713,6 +713,8 @@ def _apply_changes(portal, site, changes: dict) -> None:
 
 
 def _change_blocks(site, settings, blocks: tuple[str, ...]) -> None:
+    # Types first: a new block folder may only allow types the site allows.
+    _restrict_addable_types(site, blocks)
     roots = _language_roots_of(site, settings.languages)
     for language, root in roots.items():
         for name, block in BLOCKS.items():
@@ -725,7 +727,6 @@ def _change_blocks(site, settings, blocks: tuple[str, ...]) -> None:
             elif existing is not None:
                 existing.exclude_from_nav = name not in blocks or not block.in_menu
                 existing.reindexObject(idxs=["exclude_from_nav"])
-    _restrict_addable_types(site, blocks)
     store_settings(site, blocks=blocks)
 
 

@@ -8,6 +8,7 @@ A profile that needs other rules gets a policy of its own, not a change here.
 """
 
 from Products.CMFCore.utils import getToolByName
+from Products.CMFPlacefulWorkflow.DefaultWorkflowPolicy import DEFAULT_CHAIN
 
 
 POLICY_ID = "pro_site"
@@ -23,8 +24,13 @@ def install_site_policy(portal) -> None:
     policy = tool.getWorkflowPolicyById(POLICY_ID)
     policy.setTitle("PRO site")
     policy.setDefaultChain((CONTENT_WORKFLOW,))
-    policy.setChainForPortalTypes(("Website",), (SITE_WORKFLOW,))
-    policy.setChainForPortalTypes(NO_WORKFLOW_TYPES, ())
+    # A type without an entry falls back to the global chain, not to the
+    # policy's default, so every type gets one; run again when types are added.
+    for type_name in getToolByName(portal, "portal_types").listContentTypes():
+        policy.setChain(type_name, (DEFAULT_CHAIN,))
+    policy.setChain("Website", (SITE_WORKFLOW,))
+    for type_name in NO_WORKFLOW_TYPES:
+        policy.setChain(type_name, ())
 
 
 def uninstall_site_policy(portal) -> None:
