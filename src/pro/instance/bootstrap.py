@@ -104,7 +104,7 @@ def _ensure_admin(app, config: InstanceConfig) -> None:
 
     if config.admin_password:
         if exists:
-            users._changeUser(ADMIN_USER, config.admin_password, None, ["Manager"], [])
+            users._doChangeUser(ADMIN_USER, config.admin_password, ["Manager"], [])
         else:
             users._doAddUser(ADMIN_USER, config.admin_password, ["Manager"], [])
         logger.info("Set the password of %s from PRO_ADMIN_PASSWORD", ADMIN_USER)

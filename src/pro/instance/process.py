@@ -13,6 +13,7 @@ The caller's own ``PRO_*`` variables are not passed on: a developer's
 
 from collections.abc import Mapping
 from pathlib import Path
+import http.client
 import os
 import shutil
 import signal
@@ -106,18 +107,26 @@ class ZopeProcess:
         self.ready_seconds: float | None = None
         self.returncode: int | None = None
 
-        self._scratch = Path(tempfile.mkdtemp(prefix="pro-zope-"))
-        self._owns_var_dir = var_dir is None
-        self.var_dir = self._scratch / "var" if var_dir is None else Path(var_dir)
-        self._output_path = self._scratch / "output.log"
-        self._output: str | None = None
+        self._given_var_dir = None if var_dir is None else Path(var_dir)
         self._extra_environ = dict(environ or {})
+        # Made on start, so an instance that is never started leaves nothing.
+        self._scratch: Path | None = None
+        self._output: str | None = None
         self._process: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         """The server's root URL, without a trailing slash."""
         return f"http://{HOST}:{self.port}"
+
+    @property
+    def var_dir(self) -> Path:
+        """The instance's variable-data folder."""
+        if self._given_var_dir is not None:
+            return self._given_var_dir
+        if self._scratch is None:
+            raise RuntimeError("the temporary var folder is made on start")
+        return self._scratch / "var"
 
     @property
     def pid(self) -> int:
@@ -131,6 +140,8 @@ class ZopeProcess:
         """Everything the process wrote to standard output and error so far."""
         if self._output is not None:
             return self._output
+        if self._scratch is None:
+            return ""
         try:
             return self._output_path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
@@ -151,6 +162,7 @@ class ZopeProcess:
         if self._process is not None:
             raise RuntimeError("a ZopeProcess can be started only once")
 
+        self._scratch = Path(tempfile.mkdtemp(prefix="pro-zope-"))
         command = [*pro_instance_command(), "serve", "--config", str(self.config)]
         launched = time.monotonic()
         with open(self._output_path, "ab") as output:
@@ -191,9 +203,8 @@ class ZopeProcess:
         if process is not None:
             self.returncode = process.returncode
 
-        if self._output is None and self._scratch.exists():
+        if self._scratch is not None and self._output is None:
             self._output = self.output
-        if self._owns_var_dir or not self.var_dir.is_relative_to(self._scratch):
             shutil.rmtree(self._scratch, ignore_errors=True)
         return self.returncode
 
@@ -202,6 +213,10 @@ class ZopeProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+    @property
+    def _output_path(self) -> Path:
+        return self._scratch / "output.log"
 
     def _environment(self) -> dict[str, str]:
         environ = {
@@ -240,7 +255,9 @@ class ZopeProcess:
                 return True
         except urllib.error.HTTPError:
             return True
-        except (OSError, urllib.error.URLError):
+        except (OSError, http.client.HTTPException):
+            # Refused or cut off: the server is not listening, or not yet
+            # speaking HTTP.
             return False
 
     def _tail(self) -> str:

@@ -567,7 +567,6 @@ def _build_site(portal, plan: SitePlan, creator: str):
         created=DateTime().ISO8601(),
         created_by=creator,
     )
-    alsoProvides(site, IPlatformSite)
     enable_childsite(site)
     bind_site_policy(site)
 

@@ -9,11 +9,16 @@ traversal closes that gap for every view, file and REST call below the site.
 
 from AccessControl import getSecurityManager
 from AccessControl import Unauthorized
+from Acquisition import aq_base
+from plone.rest.traverse import RESTWrapper
 from pro.platform.interfaces import IPlatformSite
 
 
 def refuse_archived_sites(event) -> None:
     for item in event.request.get("PARENTS", ()):
+        # REST requests traverse wrappers around the content they reach.
+        if isinstance(aq_base(item), RESTWrapper):
+            item = item.context
         if IPlatformSite.providedBy(item):
             if not getSecurityManager().checkPermission("View", item):
                 raise Unauthorized("This site is archived.")
