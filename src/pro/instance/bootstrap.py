@@ -15,6 +15,7 @@ from AccessControl.SecurityManagement import noSecurityManager
 from contextlib import contextmanager
 from pathlib import Path
 from pro.instance.config import InstanceConfig
+from Products.PluggableAuthService.interfaces.authservice import IPluggableAuthService
 from Testing.makerequest import makerequest
 from zope.component.hooks import setSite
 from zope.globalrequest import setRequest
@@ -104,7 +105,7 @@ def _ensure_admin(app, config: InstanceConfig) -> None:
 
     if config.admin_password:
         if exists:
-            users._doChangeUser(ADMIN_USER, config.admin_password, ["Manager"], [])
+            _change_password(users, config.admin_password)
         else:
             users._doAddUser(ADMIN_USER, config.admin_password, ["Manager"], [])
         logger.info("Set the password of %s from PRO_ADMIN_PASSWORD", ADMIN_USER)
@@ -119,6 +120,16 @@ def _ensure_admin(app, config: InstanceConfig) -> None:
         f"Created the Zope user {ADMIN_USER!r} with password {password}\n"
         f"(shown once; also in {password_file}, readable by you only)"
     )
+
+
+def _change_password(users, password: str) -> None:
+    # Once the platform exists, Plone has replaced Zope's root user folder with
+    # a PluggableAuthService whose user manager is PAS's own plugin; PlonePAS's
+    # _doChangeUser only knows Plone's user managers and fails there.
+    if IPluggableAuthService.providedBy(users):
+        users._getOb("users").updateUserPassword(ADMIN_USER, password)
+    else:
+        users._doChangeUser(ADMIN_USER, password, ["Manager"], [])
 
 
 def _write_private(path: Path, text: str) -> None:

@@ -188,7 +188,9 @@ class CreateSite(AutoExtensibleForm, form.Form):
         self.fields["blocks"].widgetFactory = CheckBoxFieldWidget
         super().updateWidgets()
 
-    @button.buttonAndHandler(_("button_create_site", default="Create site"))
+    @button.buttonAndHandler(
+        _("button_create_site", default="Create site"), name="create"
+    )
     def handle_create(self, action):
         data, errors = self.extractData()
         if errors:
