@@ -78,6 +78,10 @@ def serve(config_path: Path) -> int:
     bootstrap(config_path)
     config = load_config(config_path, os.environ)
     runwsgi = Path(sys.executable).with_name("runwsgi")
+    # execv drops what Python still buffers; into a pipe or a file that is all
+    # the bootstrap printed, the generated admin password included.
+    sys.stdout.flush()
+    sys.stderr.flush()
     os.execv(runwsgi, [str(runwsgi), str(config.zope_ini_path)])
     return 0  # pragma: no cover - execv does not return
 

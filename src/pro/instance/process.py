@@ -9,6 +9,8 @@ bounded in time, so a broken start fails a test instead of hanging it.
 
 The caller's own ``PRO_*`` variables are not passed on: a developer's
 ``PRO_DB_DSN`` must never point a test at a real database by accident.
+Neither is ``PYTHONUNBUFFERED``, so the child buffers its output as it does
+for an operator.
 """
 
 from collections.abc import Mapping
@@ -104,6 +106,7 @@ class ZopeProcess:
         self.ready_path = ready_path
         self.start_timeout = start_timeout
         self.stop_timeout = stop_timeout
+        self.launched_at: float | None = None
         self.ready_seconds: float | None = None
         self.returncode: int | None = None
 
@@ -154,8 +157,9 @@ class ZopeProcess:
     def start(self) -> "ZopeProcess":
         """Launch ``pro-instance serve`` and wait until it answers HTTP.
 
-        :returns: ``self``, with :attr:`ready_seconds` set to the time from
-            launch to the first answer.
+        :returns: ``self``, with :attr:`launched_at` set to the
+            ``time.monotonic()`` of the launch and :attr:`ready_seconds` to the
+            time from there to the first answer.
         :raises ZopeStartError: when the process exits first or does not
             answer within :attr:`start_timeout`; it is stopped either way.
         """
@@ -164,7 +168,7 @@ class ZopeProcess:
 
         self._scratch = Path(tempfile.mkdtemp(prefix="pro-zope-"))
         command = [*pro_instance_command(), "serve", "--config", str(self.config)]
-        launched = time.monotonic()
+        self.launched_at = time.monotonic()
         with open(self._output_path, "ab") as output:
             # The child keeps its own copy of the descriptor; appending means
             # that reading the file here never moves where the child writes.
@@ -182,7 +186,7 @@ class ZopeProcess:
         except BaseException:
             self.stop()
             raise
-        self.ready_seconds = time.monotonic() - launched
+        self.ready_seconds = time.monotonic() - self.launched_at
         return self
 
     def stop(self) -> int | None:
@@ -219,10 +223,13 @@ class ZopeProcess:
         return self._scratch / "output.log"
 
     def _environment(self) -> dict[str, str]:
+        # Without PYTHONUNBUFFERED the child's output into a file is buffered,
+        # as it is under ``make run | tee`` or systemd, so output lost before
+        # the exec into the server shows here too.
         environ = {
             name: value
             for name, value in os.environ.items()
-            if not name.startswith("PRO_")
+            if not name.startswith("PRO_") and name != "PYTHONUNBUFFERED"
         }
         environ["PRO_HTTP_PORT"] = str(self.port)
         environ["PRO_VAR_DIR"] = str(self.var_dir)

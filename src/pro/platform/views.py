@@ -1,7 +1,9 @@
-"""Browser views of the platform: create a site, the overview, the public list."""
+"""Browser views of the platform: create a site, the overview, the public list,
+and the page where site owners manage their team."""
 
 from plone import api as plone_api
 from plone.autoform.form import AutoExtensibleForm
+from plone.protect import CheckAuthenticator
 from plone.z3cform.layout import wrap_form
 from pro import _
 from pro.platform import api
@@ -9,6 +11,8 @@ from pro.platform.blocks import BLOCKS
 from pro.platform.exceptions import SiteValidationError
 from pro.platform.settings import site_settings
 from pro.platform.site_profiles import available_profiles
+from pro.platform.team import group_members
+from pro.platform.team import GROUPS
 from Products.Five.browser import BrowserView
 from z3c.form import button
 from z3c.form import form
@@ -326,3 +330,57 @@ def _public_url(site, domains) -> str:
     if domains:
         return f"https://{domains[0]}/"
     return site.absolute_url()
+
+
+class SiteTeam(BrowserView):
+    """The site owners' page for their site's team: who is in which group.
+
+    Owners add people by user id or e-mail address and remove them; the
+    change goes through the site factory's own validation, so an unknown user
+    is refused with a message and nothing changes. The forms carry the token
+    that plone.protect adds to every form of an authenticated page, and a
+    change without it is refused.
+    """
+
+    roles = (
+        ("owners", _("Site owners")),
+        ("chief_editors", _("Chief editors")),
+        ("editors", _("Editors")),
+    )
+
+    def __call__(self):
+        self.errors: dict[str, str] = {}
+        if self.request.method == "POST":
+            self._change_team()
+        return self.index()
+
+    def members(self, role: str) -> list[dict]:
+        rows = []
+        for user_id in group_members(self.context, role):
+            user = plone_api.user.get(userid=user_id)
+            name = user.getProperty("fullname") if user is not None else ""
+            rows.append({"id": user_id, "name": name or user_id})
+        return rows
+
+    def _change_team(self) -> None:
+        CheckAuthenticator(self.request)
+        form = self.request.form
+        role = form.get("role")
+        if role not in GROUPS:
+            self.errors["role"] = "Choose one of the groups."
+            return
+        members = group_members(self.context, role)
+        if form.get("remove"):
+            members = [user_id for user_id in members if user_id != form["remove"]]
+        elif (form.get("add") or "").strip():
+            members = [*members, form["add"].strip()]
+        portal = plone_api.portal.get()
+        try:
+            api.update_site(portal, self.context.getId(), {role: members})
+        except SiteValidationError as error:
+            self.errors = error.errors
+            return
+        plone_api.portal.show_message(
+            _("message_team_changed", default="The team was changed."),
+            request=self.request,
+        )
