@@ -28,7 +28,11 @@ class ProLayer(PloneSandboxLayer):
         import plone.app.multilingual
         import plone.restapi
         import pro
+        import zope.i18n.config
 
+        # Translations are compiled when their ZCML is read, as on a server
+        # started with zope_i18n_compile_mo_files.
+        zope.i18n.config.COMPILE_MO_FILES = True
         for package in (
             plone.restapi,
             plone.app.multilingual,

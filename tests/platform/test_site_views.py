@@ -81,7 +81,7 @@ def test_form_fields_have_labels_and_help(browser, functional_portal):
 
     for name in ("id", "title", "organisation", "profile", "blocks", "domains"):
         assert f'for="form-widgets-{name}' in browser.contents
-    assert "lower-case letters, digits and hyphens" in browser.contents
+    assert "kleine letters, cijfers en streepjes" in browser.contents
 
 
 def test_overview_lists_and_searches_sites(browser, functional_portal):
@@ -106,3 +106,10 @@ def test_platform_pages_are_closed_to_visitors(functional):
         anonymous.open(f"{portal_url}/{page}")
         assert "require_login" in anonymous.url or "login" in anonymous.contents
         assert 'name="form.widgets.id"' not in anonymous.contents
+
+
+def test_form_speaks_the_platforms_language(browser, functional_portal):
+    open_form(browser, functional_portal)
+
+    assert "Id van de website" in browser.contents
+    assert "Bouwblokken" in browser.contents
