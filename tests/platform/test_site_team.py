@@ -36,7 +36,7 @@ ROLE_ORDER = ("owners", "chief_editors", "editors")
 def add_member(browser, role: str, name: str) -> None:
     index = ROLE_ORDER.index(role)
     browser.getControl(name="add", index=index).value = name
-    browser.getControl("Add", index=index).click()
+    browser.getControl("Toevoegen", index=index).click()
 
 
 def team_page(browser, portal, site_id: str):
@@ -58,7 +58,7 @@ def test_owner_removes_a_member(functional, sites):
     browser = team_page(browser_for(functional, "eigenaar"), sites, "a")
 
     # The owner is listed first, then the editor.
-    browser.getControl("Remove", index=1).click()
+    browser.getControl("Verwijderen", index=1).click()
 
     transaction.begin()
     assert group_members(sites["a"], "editors") == []
