@@ -60,3 +60,9 @@ def test_first_start_creates_the_platform_with_every_addon(app, portal, http_req
     assert platform.Title() == "PRO"
     assert api.portal.get_registry_record("plone.default_language") == "nl"
     setSite(portal)
+
+
+def test_no_type_names_the_missing_comments_behavior(portal):
+    types_tool = api.portal.get_tool("portal_types")
+    for name in ("Event", "EasyForm"):
+        assert "plone.allowdiscussion" not in types_tool[name].behaviors
