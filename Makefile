@@ -8,6 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= instance.yaml
 PYTEST_ARGS ?=
+LINTED := $(wildcard src tests bench)
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -42,12 +43,12 @@ run: install
 	$(BIN)/pro-instance serve --config $(CONFIG)
 
 lint: install-test
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 format: install-test
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix $(LINTED)
+	$(BIN)/ruff format $(LINTED)
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -101,7 +101,8 @@ class ZopeProcess:
         start_timeout: float = START_TIMEOUT,
         stop_timeout: float = STOP_TIMEOUT,
     ) -> None:
-        self.config = Path(config)
+        # Absolute, because the child runs in the config's folder.
+        self.config = Path(config).absolute()
         self.port = port if port is not None else free_port()
         self.ready_path = ready_path
         self.start_timeout = start_timeout
@@ -110,7 +111,7 @@ class ZopeProcess:
         self.ready_seconds: float | None = None
         self.returncode: int | None = None
 
-        self._given_var_dir = None if var_dir is None else Path(var_dir)
+        self._given_var_dir = None if var_dir is None else Path(var_dir).absolute()
         self._extra_environ = dict(environ or {})
         # Made on start, so an instance that is never started leaves nothing.
         self._scratch: Path | None = None
@@ -150,10 +151,6 @@ class ZopeProcess:
         except FileNotFoundError:
             return ""
 
-    def running(self) -> bool:
-        """Whether the process was started and has not exited yet."""
-        return self._process is not None and self._process.poll() is None
-
     def start(self) -> "ZopeProcess":
         """Launch ``pro-instance serve`` and wait until it answers HTTP.
 
@@ -169,19 +166,8 @@ class ZopeProcess:
         self._scratch = Path(tempfile.mkdtemp(prefix="pro-zope-"))
         command = [*pro_instance_command(), "serve", "--config", str(self.config)]
         self.launched_at = time.monotonic()
-        with open(self._output_path, "ab") as output:
-            # The child keeps its own copy of the descriptor; appending means
-            # that reading the file here never moves where the child writes.
-            self._process = subprocess.Popen(
-                command,
-                cwd=self.config.parent,
-                env=self._environment(),
-                stdin=subprocess.DEVNULL,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-
         try:
+            self._launch(command)
             self._wait_until_answering()
         except BaseException:
             self.stop()
@@ -221,6 +207,19 @@ class ZopeProcess:
     @property
     def _output_path(self) -> Path:
         return self._scratch / "output.log"
+
+    def _launch(self, command: list[str]) -> None:
+        with open(self._output_path, "ab") as output:
+            # The child keeps its own copy of the descriptor; appending means
+            # that reading the file here never moves where the child writes.
+            self._process = subprocess.Popen(
+                command,
+                cwd=self.config.parent,
+                env=self._environment(),
+                stdin=subprocess.DEVNULL,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
 
     def _environment(self) -> dict[str, str]:
         # Without PYTHONUNBUFFERED the child's output into a file is buffered,
