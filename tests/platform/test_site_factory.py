@@ -183,6 +183,7 @@ def test_creation_does_not_leak_into_other_sites(portal, as_admin):
             "lighter",
         ),
         ({"identity": {"font": "Comic"}}, "identity", "Unknown identity setting"),
+        ({"identity": "blue"}, "identity", "object of identity settings"),
         ({"domains": ["http://www.x.nl/"]}, "domains", "not a host name"),
         ({"domains": ["localhost"]}, "domains", "not a host name"),
         ({"domains": ["10.0.0.1"]}, "domains", "address"),
