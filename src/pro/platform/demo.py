@@ -15,6 +15,7 @@ from pro.platform import logger
 from pro.platform.api import create_site
 from pro.platform.blocks import BLOCKS
 from pro.platform.settings import site_settings
+from zoneinfo import ZoneInfo
 
 
 DEMO_SITES = (
@@ -144,7 +145,12 @@ def _fill_site(site) -> None:
 def _add_sample(folder, type_name: str, title: str, text: str, language: str):
     extra = {}
     if type_name == "Event":
-        start = datetime.now().replace(hour=10, minute=0, second=0, microsecond=0)
+        # plone.app.event compares with aware datetimes; a naive one breaks
+        # every listing of events.
+        zone = ZoneInfo(
+            api.portal.get_registry_record("plone.portal_timezone") or "UTC"
+        )
+        start = datetime.now(zone).replace(hour=10, minute=0, second=0, microsecond=0)
         start += timedelta(days=14)
         extra = {"start": start, "end": start + timedelta(hours=4)}
     if type_name in ("Document", "News Item", "Event"):

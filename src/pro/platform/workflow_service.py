@@ -1,0 +1,32 @@
+"""``POST <item>/@workflow/<transition>`` that changes nothing when refused.
+
+plone.restapi's own service needs only the View permission and, before it
+tries the transition, stamps an effective date on the item and reindexes it;
+when the transition is then refused it answers 400 and the stamp is committed.
+A visitor could so change the dates of any published item. This service first
+asks the workflow whether the user may take the transition here, and dooms the
+transaction whenever the answer is an error, so a refused call writes nothing.
+"""
+
+from plone.restapi.services.workflow.transition import WorkflowTransition
+from zExceptions import Unauthorized
+import transaction
+
+
+class GuardedWorkflowTransition(WorkflowTransition):
+    def reply(self):
+        if self.transition is not None and not self._may_take_transition():
+            raise Unauthorized(
+                f"You may not take the transition {self.transition!r} here."
+            )
+        result = super().reply()
+        if self.request.response.getStatus() >= 400:
+            transaction.doom()
+        return result
+
+    def _may_take_transition(self) -> bool:
+        available = {
+            transition["id"]
+            for transition in self.wftool.getTransitionsFor(self.context)
+        }
+        return self.transition in available or self.is_same_state(self.context)
