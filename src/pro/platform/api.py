@@ -87,7 +87,17 @@ UPDATE_FIELDS = frozenset(
     }
 )
 SITE_STATES = {"live": "reopen", "archived": "archive"}
-IDENTITY_FIELDS = frozenset({"wordmark", "primary_color", "secondary_color"})
+IDENTITY_FIELDS = frozenset(
+    {
+        "wordmark",
+        "primary_color",
+        "secondary_color",
+        "logo",
+        "favicon",
+        "footer_links",
+        "social_links",
+    }
+)
 MAX_TITLE = 200
 
 # The theme writes white on the primary colour and body text on the secondary.
@@ -473,7 +483,12 @@ def _check_languages(portal, value, errors: dict) -> tuple[str, ...]:
     return tuple(codes)
 
 
-def _check_identity(identity: dict, errors: dict) -> dict[str, str]:
+def _check_identity(identity: dict, errors: dict) -> dict:
+    """The identity with every setting checked; a setting given as None or
+    empty is removed. Images are cleaned and links normalised by the theme,
+    which renders them."""
+    from pro.theme import identity as theme
+
     unknown = sorted(set(identity) - IDENTITY_FIELDS)
     if unknown:
         errors["identity"] = (
@@ -481,11 +496,15 @@ def _check_identity(identity: dict, errors: dict) -> dict[str, str]:
             f"use only: {', '.join(sorted(IDENTITY_FIELDS))}."
         )
         return {}
+    identity = {
+        name: value for name, value in identity.items() if value not in (None, "", [])
+    }
+
     checks = (
-        ("primary_color", TEXT_ON_PRIMARY, "white text"),
-        ("secondary_color", TEXT_ON_SECONDARY, "dark text"),
+        ("primary_color", TEXT_ON_PRIMARY, "white text", "darker"),
+        ("secondary_color", TEXT_ON_SECONDARY, "dark text", "lighter"),
     )
-    for name, text_colour, text_name in checks:
+    for name, text_colour, text_name, direction in checks:
         colour = identity.get(name)
         if colour is None:
             continue
@@ -496,20 +515,38 @@ def _check_identity(identity: dict, errors: dict) -> dict[str, str]:
                 f"{colour!r} is not a colour; write it as #rrggbb, for example #154273."
             )
             continue
+        identity[name] = colour = colour.lower()
         ratio = contrast_ratio(text_colour, colour)
         if ratio < NORMAL_TEXT:
+            # Shown rounded down, so a failing ratio never reads as 4.5:1.
+            shown = int(ratio * 100) / 100
             errors[f"identity.{name}"] = (
                 f"{text_name.capitalize()} on {colour} has a contrast of "
-                f"{ratio:.1f}:1; WCAG 2.1 asks for {NORMAL_TEXT}:1. "
-                f"Choose a {'darker' if text_name == 'white text' else 'lighter'}"
-                " colour."
+                f"{shown:.2f}:1; WCAG 2.1 asks for {NORMAL_TEXT}:1. "
+                f"Choose a {direction} colour. "
+                + theme.colour_advice(colour, text_colour, NORMAL_TEXT)
             )
+
     wordmark = identity.get("wordmark")
     if wordmark is not None and (
         not isinstance(wordmark, str) or len(wordmark) > MAX_TITLE
     ):
         errors["identity.wordmark"] = f"Text of at most {MAX_TITLE} characters."
-    return {name: str(value) for name, value in identity.items()}
+
+    checks_of_theme = {
+        "logo": theme.check_logo,
+        "favicon": theme.check_favicon,
+        "footer_links": theme.check_footer_links,
+        "social_links": theme.check_social_links,
+    }
+    for name, check in checks_of_theme.items():
+        if name not in identity:
+            continue
+        try:
+            identity[name] = check(identity[name])
+        except theme.IdentityRefused as error:
+            errors[f"identity.{name}"] = str(error)
+    return identity
 
 
 def _check_domains(portal, value, own_site: str | None, errors: dict):

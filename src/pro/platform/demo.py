@@ -15,7 +15,7 @@ from pro.platform import logger
 from pro.platform.api import create_site
 from pro.platform.blocks import BLOCKS
 from pro.platform.settings import site_settings
-from zoneinfo import ZoneInfo
+import pytz
 
 
 DEMO_SITES = (
@@ -145,9 +145,9 @@ def _fill_site(site) -> None:
 def _add_sample(folder, type_name: str, title: str, text: str, language: str):
     extra = {}
     if type_name == "Event":
-        # plone.app.event compares with aware datetimes; a naive one breaks
-        # every listing of events.
-        zone = ZoneInfo(
+        # plone.app.event compares with aware datetimes, so a naive one breaks
+        # every listing of events; it stores pytz zones, which pickle.
+        zone = pytz.timezone(
             api.portal.get_registry_record("plone.portal_timezone") or "UTC"
         )
         start = datetime.now(zone).replace(hour=10, minute=0, second=0, microsecond=0)

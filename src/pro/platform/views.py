@@ -57,6 +57,16 @@ language_vocabulary = SimpleVocabulary(
 )
 
 
+def _lines_field(title, description) -> schema.List:
+    """An optional list of texts, entered one per line."""
+    return schema.List(
+        title=title,
+        description=description,
+        value_type=schema.TextLine(),
+        required=False,
+    )
+
+
 class ICreateSite(Interface):
     id = schema.ASCIILine(
         title=_("label_site_id", default="Site id"),
@@ -128,45 +138,37 @@ class ICreateSite(Interface):
         ),
         required=False,
     )
-    domains = schema.List(
-        title=_("label_domains", default="Domains"),
-        description=_(
+    domains = _lines_field(
+        _("label_domains", default="Domains"),
+        _(
             "help_domains",
             default="Host names that serve this site, one per line, for example "
             "www.example.nl.",
         ),
-        value_type=schema.TextLine(),
-        required=False,
     )
-    owners = schema.List(
-        title=_("label_owners", default="Site owners"),
-        description=_(
+    owners = _lines_field(
+        _("label_owners", default="Site owners"),
+        _(
             "help_owners",
             default="User ids or e-mail addresses, one per line. Owners manage "
             "the site's team and settings.",
         ),
-        value_type=schema.TextLine(),
-        required=False,
     )
-    chief_editors = schema.List(
-        title=_("label_chief_editors", default="Chief editors"),
-        description=_(
+    chief_editors = _lines_field(
+        _("label_chief_editors", default="Chief editors"),
+        _(
             "help_chief_editors",
             default="User ids or e-mail addresses, one per line. Chief editors "
             "publish and retract.",
         ),
-        value_type=schema.TextLine(),
-        required=False,
     )
-    editors = schema.List(
-        title=_("label_editors", default="Editors"),
-        description=_(
+    editors = _lines_field(
+        _("label_editors", default="Editors"),
+        _(
             "help_editors",
             default="User ids or e-mail addresses, one per line. Editors write "
             "and submit for publication.",
         ),
-        value_type=schema.TextLine(),
-        required=False,
     )
 
 
