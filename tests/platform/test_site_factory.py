@@ -384,3 +384,16 @@ def test_site_search_is_scoped_to_the_site(portal):
     paths = {brain.getPath() for brain in results}
     assert "/plone/a/nieuws" in paths
     assert not any(path.startswith("/plone/b") for path in paths)
+
+
+def test_publishing_gives_a_publication_date(portal, as_admin):
+    site = make_site(portal, "onderwijs")
+    item = api.content.create(site["nieuws"], type="News Item", title="Bericht")
+    assert item.EffectiveDate() == "None"
+
+    api.content.transition(item, transition="publish")
+
+    assert item.EffectiveDate() != "None"
+    catalog = api.portal.get_tool("portal_catalog")
+    (brain,) = catalog(UID=item.UID())
+    assert brain.effective.year() > 2000

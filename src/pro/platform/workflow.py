@@ -7,6 +7,7 @@ archived), and files and images take the state of the page that holds them.
 A profile that needs other rules gets a policy of its own, not a change here.
 """
 
+from DateTime import DateTime
 from Products.CMFCore.utils import getToolByName
 from Products.CMFPlacefulWorkflow.DefaultWorkflowPolicy import DEFAULT_CHAIN
 
@@ -47,3 +48,18 @@ def bind_site_policy(site) -> None:
     )
     config.setPolicyIn(POLICY_ID)
     config.setPolicyBelow(POLICY_ID)
+
+
+def stamp_publication_date(obj, event) -> None:
+    """Give an item its publication date when it is first published.
+
+    Plone's publishing form sets the effective date, but a transition made any
+    other way (plone.api, scripts) leaves it empty, and listings, feeds and
+    open data sort and filter on it.
+    """
+    if event.new_state is None or event.new_state.getId() != "published":
+        return
+    if getattr(obj, "EffectiveDate", None) is None or obj.EffectiveDate() != "None":
+        return
+    obj.setEffectiveDate(DateTime())
+    obj.reindexObject(idxs=["effective", "effectiveRange"])
