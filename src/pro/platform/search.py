@@ -12,6 +12,7 @@ shows counts of those.
 from DateTime import DateTime
 from plone import api
 from plone.batching import Batch
+from pro import _
 from pro.platform.api import list_sites
 from pro.platform.interfaces import IPlatformSite
 from pro.platform.settings import site_settings
@@ -20,6 +21,12 @@ from Products.Five.browser import BrowserView
 from urllib.parse import urlencode
 
 
+FACET_LABELS = {
+    "type": _("facet_type", default="Type"),
+    "topic": _("facet_topic", default="Topic"),
+    "year": _("facet_year", default="Year"),
+    "organisation": _("facet_organisation", default="Organisation"),
+}
 FACETED_RESULTS = 1000
 PAGE_SIZE = 20
 # Content types a visitor searches for; folders and the site roots are not.
@@ -60,6 +67,17 @@ class FacetedSearch(BrowserView):
             }
             for brain in self.batch
         ]
+
+    def facet_label(self, name: str):
+        return FACET_LABELS[name]
+
+    def value_label(self, name: str, value: str) -> str:
+        """Type facets show the type's title; other facets their value."""
+        if name == "type":
+            fti = getToolByName(self.context, "portal_types").getTypeInfo(value)
+            if fti is not None:
+                return fti.Title()
+        return value
 
     def facet_url(self, name: str, value: str) -> str:
         """This search with the facet ``name`` set to ``value`` (or cleared)."""
