@@ -12,19 +12,44 @@ LINTED := $(wildcard src tests bench)
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-test instance run test lint format bench site clean
+.PHONY: help install install-test instance run test lint format bench site theme clean
 
 help:
 	@echo "make run     install and start the platform at http://localhost:8080/pro"
 	@echo "make test    install the test tools and run lint and the whole suite"
 	@echo "make bench   print start-up, memory and site-creation figures"
+	@echo "make theme   rebuild the theme's CSS from npm (needs Node.js and npm)"
 	@echo "make site ARGS='--id x --title X --organisation Y'   create a site"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet pip setuptools wheel
 
-$(VENV)/.installed-run: $(BIN)/python pyproject.toml constraints.txt
+# The theme serves NL Design System component CSS from npm (package.json and
+# its lock file). The concatenated file is committed, so installs without
+# Node.js (pip, Docker, buildout) serve the same CSS; this target rebuilds it
+# when the npm packages change, and on a fresh clone.
+UTRECHT_CSS := $(CURDIR)/src/pro/theme/static/vendor/utrecht.css
+UTRECHT_COMPONENTS := document html-content skip-link link link-list \
+	page-header page-footer breadcrumb-nav button heading-1 heading-2 \
+	heading-3 paragraph
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(UTRECHT_CSS): node_modules/.package-lock.json Makefile
+	@mkdir -p $(dir $@)
+	{ printf '/* @utrecht/component-library-css %s, built by make theme.\n * @license EUPL-1.2\n * Copyright (c) 2020-2024 Frameless B.V.\n * Copyright (c) 2021-2024 Gemeente Utrecht\n */\n' \
+	    "$$(node -p 'require("./node_modules/@utrecht/component-library-css/package.json").version')"; \
+	  for name in $(UTRECHT_COMPONENTS); do \
+	    cat node_modules/@utrecht/$$name-css/dist/index.min.css; printf '\n'; \
+	  done; } > $@.tmp
+	mv $@.tmp $@
+
+theme: $(UTRECHT_CSS)
+
+$(VENV)/.installed-run: $(BIN)/python pyproject.toml constraints.txt | theme
 	$(BIN)/pip install --quiet -e .
 	touch $@
 

@@ -369,7 +369,7 @@ def test_registry_lists_every_site_with_counts(portal):
     summaries = [platform.site_summary(site) for site in platform.list_sites(portal)]
 
     assert [s["id"] for s in summaries] == ["a", "b"]
-    assert summaries[0]["counts"]["by_type"] == {"Document": 1, "Folder": 1}
+    assert summaries[0]["counts"]["by_type"] == {"LandingPage": 1, "Folder": 1}
     assert summaries[0]["state"] == "live"
 
 

@@ -19,6 +19,7 @@ from plone.base.interfaces.constrains import ENABLED
 from plone.base.interfaces.constrains import ISelectableConstrainTypes
 from plone.base.interfaces.syndication import IFeedSettings
 from plone.dexterity.utils import createContentInContainer
+from pro.landing.content import BLOCK_TYPES
 from pro.platform import logger
 from pro.platform.blocks import all_block_types
 from pro.platform.blocks import BASE_TYPES
@@ -264,7 +265,8 @@ def site_summary(site, with_counts: bool = True) -> dict:
 
 
 def content_counts(site) -> dict:
-    """How many items of each type the site holds, the root not counted.
+    """How many items of each type the site holds, the root and page blocks
+    (parts of their landing page) not counted.
 
     Counted from the catalog's indexes without loading a result, so the
     registry stays quick for sites with many items.
@@ -273,6 +275,8 @@ def content_counts(site) -> dict:
     path = "/".join(site.getPhysicalPath())
     by_type = {}
     for type_name in catalog.uniqueValuesFor("portal_type"):
+        if type_name in BLOCK_TYPES:
+            continue
         count = len(catalog.unrestrictedSearchResults(path=path, portal_type=type_name))
         if type_name == "Website":
             count -= 1
@@ -649,9 +653,9 @@ def _language_roots(site, languages: tuple[str, ...]) -> dict:
 def _build_language(root, blocks, language: str, profile: SiteProfile) -> None:
     home_text = profile.home_page(language)
     home_id = "startpagina" if language == "nl" else "home"
-    home = _add(root, "Document", home_id, home_text.get("title", ""), language)
-    home.description = home_text.get("text", "")
+    home = _add(root, "LandingPage", home_id, home_text.get("title", ""), language)
     home.exclude_from_nav = True
+    _add_home_blocks(home, home_text, blocks, language)
     home.reindexObject()
 
     for name in blocks:
@@ -663,14 +667,51 @@ def _build_language(root, blocks, language: str, profile: SiteProfile) -> None:
     root.setDefaultPage(home_id)
 
 
+def _add_home_blocks(home, home_text: dict, blocks, language: str) -> None:
+    """A hero with the profile's welcome, then the newest news and events."""
+    createContentInContainer(
+        home,
+        "HeroBlock",
+        checkConstraints=False,
+        title=home_text.get("title") or home.Title(),
+        text=home_text.get("text", ""),
+    )
+    teasers = (
+        ("news", "news", "Nieuws", "News"),
+        ("agenda", "agenda", "Agenda", "Events"),
+    )
+    for block, show, dutch, english in teasers:
+        if block in blocks:
+            createContentInContainer(
+                home,
+                "TeaserListBlock",
+                checkConstraints=False,
+                title=dutch if language == "nl" else english,
+                show=show,
+                count=3,
+            )
+
+
 def _add_block_folder(root, block, folder, language: str):
     item = _add(root, "Folder", folder.id, folder.title, language)
     if not block.in_menu:
         item.exclude_from_nav = True
     if block.types:
-        _allow_only(item, (*block.types, *BASE_TYPES))
+        # A type that lives only inside another (an issue in a magazine) is
+        # added there, not in the block's folder.
+        types_tool = getToolByName(root, "portal_types")
+        _allow_only(
+            item,
+            [
+                name
+                for name in (*block.types, *BASE_TYPES)
+                if getattr(types_tool.getTypeInfo(name), "global_allow", False)
+            ],
+        )
     if block.syndicated:
         IFeedSettings(item).enabled = True
+    if block.layout:
+        item.setLayout(block.layout)
     item.reindexObject()
     return item
 

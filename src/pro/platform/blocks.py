@@ -25,6 +25,8 @@ class Block:
     in_menu: bool = True
     # Offers RSS and Atom feeds of its folder.
     syndicated: bool = False
+    # The view its folder shows visitors; None keeps Plone's folder listing.
+    layout: str | None = None
 
     def folder(self, language: str) -> BlockFolder | None:
         """The folder for ``language``: Dutch ids on Dutch sites, English on others."""
@@ -37,7 +39,15 @@ def _folders(nl: tuple[str, str], en: tuple[str, str]) -> dict[str, BlockFolder]
 
 # Types every site may hold whatever blocks it has: pages, folders, files and
 # images are the material all blocks are written with.
-BASE_TYPES = ("Document", "Folder", "Image", "File", "Link", "Collection")
+BASE_TYPES = (
+    "Document",
+    "LandingPage",
+    "Folder",
+    "Image",
+    "File",
+    "Link",
+    "Collection",
+)
 
 BLOCKS: dict[str, Block] = {
     block.name: block
@@ -47,17 +57,22 @@ BLOCKS: dict[str, Block] = {
             "News",
             _folders(("nieuws", "Nieuws"), ("news", "News")),
             types=("News Item",),
+            layout="news_listing",
             syndicated=True,
         ),
         Block(
             "publications",
             "Publications",
             _folders(("publicaties", "Publicaties"), ("publications", "Publications")),
+            types=("Publication",),
+            layout="publication_listing",
         ),
         Block(
             "topics",
             "Topics",
             _folders(("onderwerpen", "Onderwerpen"), ("topics", "Topics")),
+            types=("Topic",),
+            layout="topic_overview",
         ),
         Block(
             "faq",
@@ -66,27 +81,37 @@ BLOCKS: dict[str, Block] = {
                 ("vraag-en-antwoord", "Vraag en antwoord"),
                 ("questions-and-answers", "Questions and answers"),
             ),
+            types=("Question",),
+            layout="faq_listing",
         ),
         Block(
             "agenda",
             "Agenda",
             _folders(("agenda", "Agenda"), ("events", "Events")),
             types=("Event",),
+            layout="event_listing",
         ),
         Block(
             "contact",
             "Contact",
             _folders(("contact", "Contact"), ("contact", "Contact")),
+            # The contact form is made with the form builder, so a site with
+            # contact but without the forms block can still make one.
+            types=("ContactPage", "EasyForm"),
         ),
         Block(
             "people",
             "People",
             _folders(("organisatie", "Organisatie"), ("organisation", "Organisation")),
+            types=("Person",),
+            layout="people_overview",
         ),
         Block(
             "dossiers",
             "Dossiers",
             _folders(("dossiers", "Dossiers"), ("dossiers", "Dossiers")),
+            types=("Dossier",),
+            layout="summary_view",
         ),
         Block(
             "forms",
@@ -107,6 +132,10 @@ BLOCKS: dict[str, Block] = {
             "magazine",
             "Magazine",
             _folders(("magazine", "Magazine"), ("magazine", "Magazine")),
+            # Issues are added inside a magazine and articles inside an issue;
+            # each needs the block for its add permission.
+            types=("Magazine", "MagazineIssue", "Article"),
+            layout="magazine_overview",
         ),
     )
 }

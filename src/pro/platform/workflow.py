@@ -8,6 +8,7 @@ A profile that needs other rules gets a policy of its own, not a change here.
 """
 
 from DateTime import DateTime
+from pro.landing.content import BLOCK_TYPES
 from Products.CMFCore.utils import getToolByName
 from Products.CMFPlacefulWorkflow.DefaultWorkflowPolicy import DEFAULT_CHAIN
 
@@ -15,7 +16,8 @@ from Products.CMFPlacefulWorkflow.DefaultWorkflowPolicy import DEFAULT_CHAIN
 POLICY_ID = "pro_site"
 CONTENT_WORKFLOW = "pro_publication_workflow"
 SITE_WORKFLOW = "pro_site_workflow"
-NO_WORKFLOW_TYPES = ("File", "Image")
+# Page blocks are seen, or not, with the landing page that holds them.
+NO_WORKFLOW_TYPES = ("File", "Image", *BLOCK_TYPES)
 
 
 def install_site_policy(portal) -> None:

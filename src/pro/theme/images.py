@@ -186,8 +186,10 @@ def _sniff(data: bytes) -> str | None:
 
 
 def _type_names(accepted: tuple[str, ...]) -> str:
-    names = {SVG: "SVG", PNG: "PNG", ICO: "ICO"}
-    return " or ".join(names[media_type] for media_type in accepted)
+    names = [{SVG: "SVG", PNG: "PNG", ICO: "ICO"}[kind] for kind in accepted]
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _check_raster(data: bytes, media_type: str) -> None:
