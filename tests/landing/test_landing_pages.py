@@ -158,3 +158,11 @@ def anonymous():
         yield
     finally:
         setSecurityManager(manager)
+
+
+def test_teaser_list_without_items_shows_nothing(site):
+    html = render(site["startpagina"])
+
+    # The hero is there; the empty news and agenda teasers are left out.
+    assert "pro-hero" in html
+    assert "pro-teasers" not in html
