@@ -162,7 +162,8 @@ CASES = {
                 "email": "info@example.nl",
             },
             (
-                "Voorbeeldstraat 1<br",
+                "Voorbeeldstraat 1",
+                "2500 AA Den Haag",
                 "Maandag tot vrijdag",
                 'href="tel:0701234567"',
                 'href="mailto:info@example.nl"',

@@ -26,6 +26,17 @@ def platform(functional_portal_class):
             item = api.content.create(site["nieuws"], type="News Item", title=title)
             api.content.transition(item, transition="publish")
         api.content.create(water["nieuws"], type="News Item", title="Dijken concept")
+        topic = api.content.create(
+            water["onderwerpen"], type="Topic", title="Hoogwater"
+        )
+        api.content.transition(topic, transition="publish")
+        filed = api.content.create(
+            water["nieuws"],
+            type="News Item",
+            title="Dijken bij hoogwater",
+            topics=[topic.UID()],
+        )
+        api.content.transition(filed, transition="publish")
         page = api.content.create(water, type="Document", title="Over dijken")
         api.content.transition(page, transition="publish")
         api.content.transition(oud, transition="archive")
@@ -51,7 +62,7 @@ class TestFacetedSearch:
         page = search(platform, SearchableText="Dijken")
 
         assert "Dijken versterkt" in page and "Dijken en wegen" in page
-        assert "Waterdienst (3)" in " ".join(page.split())
+        assert "Waterdienst (4)" in " ".join(page.split())
         assert "Wegendienst (1)" in " ".join(page.split())
 
     @pytest.mark.parametrize("path", ["", "water/"])
@@ -67,6 +78,15 @@ class TestFacetedSearch:
         assert "Over dijken" in page
         assert "Dijken versterkt" not in page
 
+    def test_topic_facet_shows_titles_and_narrows(self, platform):
+        page = search(platform, "water/", SearchableText="Dijken")
+        topic_uid = api.content.get(path="/plone/water/onderwerpen/hoogwater").UID()
+        narrowed = search(platform, "water/", SearchableText="Dijken", topic=topic_uid)
+
+        assert "Hoogwater (1)" in " ".join(page.split())
+        assert "Dijken bij hoogwater" in narrowed
+        assert "Dijken versterkt" not in narrowed
+
     def test_organisation_facet_narrows_the_results(self, platform):
         page = search(platform, SearchableText="Dijken", organisation="Wegendienst")
 
@@ -79,6 +99,6 @@ class TestFacetedSearch:
         page = search(platform, SearchableText="Dijken", year=this_year)
         empty = search(platform, SearchableText="Dijken", year="1999")
 
-        assert f"{this_year} (4)" in " ".join(page.split())
+        assert f"{this_year} (5)" in " ".join(page.split())
         assert "Dijken versterkt" in page
         assert "Dijken versterkt" not in empty

@@ -38,7 +38,7 @@ def topics_field() -> schema.List:
         ),
         value_type=schema.Choice(vocabulary=TOPICS_VOCABULARY),
         required=False,
-        default=[],
+        defaultFactory=list,
         missing_value=[],
     )
 

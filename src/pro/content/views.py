@@ -448,6 +448,13 @@ class ContactPageView(BrowserView):
         return embedded() if embedded is not None else ""
 
 
+class PersonView(BrowserView):
+    """A person's profile page."""
+
+    def portrait(self) -> str:
+        return image_tag(self.context, "portrait", "preview", self.context.Title())
+
+
 class MagazineView(BrowserView):
     """A magazine's cover page: the newest issue with its cover and articles
     first, the earlier issues after. As the magazine block's folder view it
@@ -478,6 +485,10 @@ class MagazineIssueView(BrowserView):
     def articles(self) -> list[dict]:
         return _articles(_path(self.context))
 
+    def cover(self) -> str:
+        # The issue's title says what the cover shows.
+        return image_tag(self.context, "cover", "large", "")
+
 
 class ArticleView(BrowserView):
     """An article, with a link to its print version."""
@@ -492,6 +503,10 @@ class ArticlePrintView(ArticleView):
 
     def site_title(self) -> str:
         return api.portal.get_navigation_root(self.context).Title()
+
+    def lead_image(self) -> str:
+        caption = getattr(self.context, "image_caption", None) or ""
+        return image_tag(self.context, "image", "large", caption)
 
 
 class TopicsViewlet(ViewletBase):
@@ -511,6 +526,13 @@ class TopicsViewlet(ViewletBase):
     @property
     def available(self) -> bool:
         return bool(self.topics or self.press_release)
+
+
+def image_tag(context, field_name: str, scale: str, alt: str) -> str:
+    """An ``<img>`` of a scale of ``context``'s image field, or '' without one."""
+    if not getattr(context, field_name, None):
+        return ""
+    return context.restrictedTraverse("@@images").tag(field_name, scale=scale, alt=alt)
 
 
 def visible_related(context) -> list:

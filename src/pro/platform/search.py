@@ -12,7 +12,9 @@ shows counts of those.
 from DateTime import DateTime
 from plone import api
 from plone.batching import Batch
+from plone.memoize.view import memoize
 from pro import _
+from pro.content.topics import visible_topics
 from pro.platform.api import list_sites
 from pro.platform.interfaces import IPlatformSite
 from pro.platform.settings import site_settings
@@ -72,12 +74,19 @@ class FacetedSearch(BrowserView):
         return FACET_LABELS[name]
 
     def value_label(self, name: str, value: str) -> str:
-        """Type facets show the type's title; other facets their value."""
+        """Types and topics show their titles; other facets their value."""
         if name == "type":
             fti = getToolByName(self.context, "portal_types").getTypeInfo(value)
             if fti is not None:
                 return fti.Title()
+        if name == "topic":
+            return self._topic_titles().get(value, value)
         return value
+
+    @memoize
+    def _topic_titles(self) -> dict[str, str]:
+        uids = [uid for uid, _count in self.facets.get("topic", ())]
+        return {brain.UID: brain.Title for brain in visible_topics(uids)}
 
     def facet_url(self, name: str, value: str) -> str:
         """This search with the facet ``name`` set to ``value`` (or cleared)."""
@@ -116,8 +125,8 @@ class FacetedSearch(BrowserView):
             if self.chosen["type"]
             else [t for t in types if t not in SKIPPED_TYPES]
         )
-        if self.chosen["topic"] and "topics" in catalog.indexes():
-            query["topics"] = self.chosen["topic"]
+        if self.chosen["topic"]:
+            query["topic_uids"] = self.chosen["topic"]
         if self.chosen["year"].isdigit():
             year = int(self.chosen["year"])
             query["effective"] = {
@@ -149,7 +158,7 @@ class FacetedSearch(BrowserView):
             effective = brain.effective
             if effective is not None and 1000 < effective.year() < 2499:
                 _count(counts["year"], str(effective.year()))
-            for topic in getattr(brain, "topics", None) or ():
+            for topic in getattr(brain, "topic_uids", None) or ():
                 _count(counts["topic"], topic)
             if self.platform_wide:
                 _count(counts["organisation"], self._organisation_of(brain.getPath()))
