@@ -8,19 +8,12 @@ sees on disk before packing, not the size of the live objects.
 """
 
 from dataclasses import dataclass
+from instance_script import run_in_instance
 from pathlib import Path
-import json
-import os
 import statistics
-import subprocess
-import sys
-import tempfile
 
 
 CREATE_SITES = Path(__file__).resolve().with_name("create_sites.py")
-
-# A bounded run: far more than 100 sites can need on this kind of machine.
-_TIMEOUT_SECONDS = 1200
 
 
 @dataclass(frozen=True)
@@ -65,35 +58,4 @@ def percentile(values: list[float], rank: int) -> float:
 
 
 def _run_create_sites(config: Path, var_dir: Path, sites: int) -> dict:
-    environ = {
-        name: value for name, value in os.environ.items() if not name.startswith("PRO_")
-    }
-    environ["PRO_VAR_DIR"] = str(var_dir)
-    with tempfile.TemporaryDirectory(prefix="pro-bench-") as scratch:
-        output = Path(scratch) / "timings.json"
-        log = Path(scratch) / "create_sites.log"
-        with log.open("wb") as log_file:
-            result = subprocess.run(
-                [
-                    sys.executable,
-                    str(CREATE_SITES),
-                    "--config",
-                    str(config),
-                    "--sites",
-                    str(sites),
-                    "--output",
-                    str(output),
-                ],
-                env=environ,
-                stdin=subprocess.DEVNULL,
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-                timeout=_TIMEOUT_SECONDS,
-            )
-        if result.returncode != 0:
-            tail = log.read_text(errors="replace").splitlines()[-30:]
-            raise RuntimeError(
-                f"create_sites.py exited with status {result.returncode}:\n"
-                + "\n".join(tail)
-            )
-        return json.loads(output.read_text(encoding="utf-8"))
+    return run_in_instance(CREATE_SITES, config, var_dir, "--sites", str(sites))

@@ -11,8 +11,14 @@ people to compare between commits and machines.
 2. Warm start: the same command on the same folder.
 3. Site creation: ``--sites`` sites from the default profile in one Zope
    process, each committed on its own.
+4. Pages of a full site: one site with ``--items`` published items of mixed
+   types; median and 95th percentile server time of its home page, news
+   listing, a news item, a publication and its search, against a plain Plone
+   page in the same site. ``--items 0`` leaves this part out.
 """
 
+from measure_pages import measure_pages
+from measure_pages import PageFigures
 from measure_sites import measure_site_creation
 from measure_sites import SiteFigures
 from measure_startup import measure_startup
@@ -39,9 +45,17 @@ def main(argv: list[str] | None = None) -> int:
         default=100,
         help="how many sites to create (default: %(default)s)",
     )
+    parser.add_argument(
+        "--items",
+        type=int,
+        default=10000,
+        help="items in the site whose pages are timed (default: %(default)s)",
+    )
     args = parser.parse_args(argv)
     if args.sites < 1:
         parser.error("--sites must be at least 1")
+    if args.items < 0:
+        parser.error("--items must be 0 or more")
 
     began = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="pro-bench-") as folder:
@@ -50,12 +64,21 @@ def main(argv: list[str] | None = None) -> int:
         startup = measure_startup(INSTANCE_YAML, var_dir)
         print(f"Creating {args.sites} sites ...", file=sys.stderr)
         sites = measure_site_creation(INSTANCE_YAML, var_dir, args.sites)
+        pages = None
+        if args.items:
+            print(f"Filling a site with {args.items} items ...", file=sys.stderr)
+            pages = measure_pages(INSTANCE_YAML, var_dir, args.items)
 
-    print_report(startup, sites, time.monotonic() - began)
+    print_report(startup, sites, pages, time.monotonic() - began)
     return 0
 
 
-def print_report(startup: StartupFigures, sites: SiteFigures, total: float) -> None:
+def print_report(
+    startup: StartupFigures,
+    sites: SiteFigures,
+    pages: PageFigures | None,
+    total: float,
+) -> None:
     rows = [
         (
             "cold start to first 200 on /pro (with demo sites)",
@@ -76,17 +99,25 @@ def print_report(startup: StartupFigures, sites: SiteFigures, total: float) -> N
             "Data.fs growth per site (raw, unpacked)",
             _kib(sites.filestorage_growth_per_site_bytes),
         ),
-        ("whole bench", _s(total)),
     ]
+    if pages is not None:
+        rows.append(
+            (f"filling a site with {pages.items} items", _s(pages.fill_seconds))
+        )
+        for label, (median, p95) in pages.pages.items():
+            rows.append(
+                (f"{label}, median / p95", f"{median * 1000:.0f} / {p95 * 1000:.0f} ms")
+            )
+    rows.append(("whole bench", _s(total)))
     width = max(len(label) for label, _ in rows)
     print(
         f"PRO bench {datetime.date.today().isoformat()}: "
         f"{os.cpu_count()} CPUs, Python {platform.python_version()}, FileStorage"
     )
-    print(f"{'figure':<{width}}  {'value':>10}")
-    print(f"{'-' * width}  {'-' * 10}")
+    print(f"{'figure':<{width}}  {'value':>14}")
+    print(f"{'-' * width}  {'-' * 14}")
     for label, value in rows:
-        print(f"{label:<{width}}  {value:>10}")
+        print(f"{label:<{width}}  {value:>14}")
 
 
 def _s(seconds: float) -> str:
