@@ -712,6 +712,8 @@ def _add_block_folder(root, block, folder, language: str):
         IFeedSettings(item).enabled = True
     if block.layout:
         item.setLayout(block.layout)
+    if block.starter is not None:
+        block.starter(item, language)
     item.reindexObject()
     return item
 

@@ -6,6 +6,7 @@ The list is code, not data, because each block comes with its own types and
 views; site profiles (YAML) only choose among these blocks.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 
@@ -27,10 +28,20 @@ class Block:
     syndicated: bool = False
     # The view its folder shows visitors; None keeps Plone's folder listing.
     layout: str | None = None
+    # Called with the new folder and its language to add what the block
+    # starts with.
+    starter: Callable | None = None
 
     def folder(self, language: str) -> BlockFolder | None:
         """The folder for ``language``: Dutch ids on Dutch sites, English on others."""
         return self.folders.get(language) or self.folders.get("en")
+
+
+def _contact_form(folder, language: str) -> None:
+    # Imported late: the content types import the block list.
+    from pro.content.contact_form import add_contact_form
+
+    add_contact_form(folder, language)
 
 
 def _folders(nl: tuple[str, str], en: tuple[str, str]) -> dict[str, BlockFolder]:
@@ -98,6 +109,7 @@ BLOCKS: dict[str, Block] = {
             # The contact form is made with the form builder, so a site with
             # contact but without the forms block can still make one.
             types=("ContactPage", "EasyForm"),
+            starter=_contact_form,
         ),
         Block(
             "people",
