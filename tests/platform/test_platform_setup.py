@@ -3,10 +3,14 @@
 from plone import api
 from plone.app.multilingual.interfaces import IPloneAppMultilingualInstalled
 from plone.base.utils import get_installer
+from plone.portlets.interfaces import IPortletAssignmentMapping
+from plone.portlets.interfaces import IPortletManager
 from pro.interfaces import IProLayer
 from pro.platform.setup import ADDONS
 from pro.platform.setup import create_platform
 from pro.platform.setup import installed_addons
+from zope.component import getMultiAdapter
+from zope.component import getUtility
 from zope.component.hooks import setSite
 from zope.interface import noLongerProvides
 
@@ -66,3 +70,12 @@ def test_no_type_names_the_missing_comments_behavior(portal):
     types_tool = api.portal.get_tool("portal_types")
     for name in ("Event", "EasyForm"):
         assert "plone.allowdiscussion" not in types_tool[name].behaviors
+
+
+def test_no_navigation_portlet_lists_every_sibling(portal):
+    # The theme's menu and breadcrumbs take its place; with it, a page in a
+    # folder of thousands rendered the whole folder.
+    manager = getUtility(IPortletManager, name="plone.leftcolumn", context=portal)
+    assignments = getMultiAdapter((portal, manager), IPortletAssignmentMapping)
+
+    assert "navigation" not in assignments
