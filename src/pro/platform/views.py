@@ -238,27 +238,30 @@ class CreateSite(AutoExtensibleForm, form.Form):
         return fields
 
     def _show_errors(self, error: SiteValidationError) -> None:
-        snippets = []
-        for key, message in error.errors.items():
-            widget = self.widgets.get(ERROR_FIELDS.get(key, key))
-            if widget is None:
-                continue
-            snippet = getMultiAdapter(
-                (
-                    Invalid(message),
-                    self.request,
-                    widget,
-                    widget.field,
-                    self,
-                    self.context,
-                ),
-                IErrorViewSnippet,
-            )
-            snippet.update()
-            widget.error = snippet
-            snippets.append(snippet)
-        self.widgets.errors = tuple(snippets)
-        self.status = self.formErrorsMessage
+        show_field_errors(self, error.errors, lambda key: ERROR_FIELDS.get(key, key))
+
+
+def show_field_errors(form, errors: dict, field_for) -> None:
+    """Show each of ``errors`` (key → message) at the form's field for its key.
+
+    The site factory names the fields it refuses; ``field_for`` turns such a
+    name into the widget name of ``form``. Errors without a widget are left
+    to the form's status message.
+    """
+    snippets = []
+    for key, message in errors.items():
+        widget = form.widgets.get(field_for(key))
+        if widget is None:
+            continue
+        snippet = getMultiAdapter(
+            (Invalid(message), form.request, widget, widget.field, form, form.context),
+            IErrorViewSnippet,
+        )
+        snippet.update()
+        widget.error = snippet
+        snippets.append(snippet)
+    form.widgets.errors = tuple(snippets)
+    form.status = form.formErrorsMessage
 
 
 CreateSiteForm = wrap_form(CreateSite)

@@ -10,6 +10,7 @@ from pro import _
 from pro.platform import api
 from pro.platform.exceptions import SiteValidationError
 from pro.platform.settings import site_settings
+from pro.platform.views import show_field_errors
 from pro.theme.identity import identity_for
 from pro.theme.identity import stored_image
 from pro.theme.images import data_uri
@@ -17,12 +18,9 @@ from pro.theme.interfaces import IThemeSettings
 from Products.Five.browser import BrowserView
 from z3c.form import button
 from z3c.form import form
-from z3c.form.interfaces import IErrorViewSnippet
 from zExceptions import NotFound
 from zope import schema
-from zope.component import getMultiAdapter
 from zope.interface import Interface
-from zope.interface import Invalid
 
 
 # An image's URL carries its version, so a matching request may be cached
@@ -206,25 +204,7 @@ class SiteIdentity(AutoExtensibleForm, form.Form):
         self.request.response.redirect(f"{self.context.absolute_url()}/@@site-identity")
 
     def _show_errors(self, errors: dict[str, str]) -> None:
-        snippets = []
-        for key, message in errors.items():
-            widget = self.widgets.get(ERROR_WIDGETS.get(key, "wordmark"))
-            snippet = getMultiAdapter(
-                (
-                    Invalid(message),
-                    self.request,
-                    widget,
-                    widget.field,
-                    self,
-                    self.context,
-                ),
-                IErrorViewSnippet,
-            )
-            snippet.update()
-            widget.error = snippet
-            snippets.append(snippet)
-        self.widgets.errors = tuple(snippets)
-        self.status = self.formErrorsMessage
+        show_field_errors(self, errors, lambda key: ERROR_WIDGETS.get(key, "wordmark"))
 
 
 SiteIdentityForm = wrap_form(SiteIdentity)
