@@ -14,7 +14,10 @@ import base64
 import pytest
 
 
-SVG_OPEN = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'  # noqa: E501
+SVG_OPEN = (
+    '<svg xmlns="http://www.w3.org/2000/svg" '
+    'xmlns:xlink="http://www.w3.org/1999/xlink" viewBox="0 0 10 10">'
+)
 SQUARE = '<rect width="10" height="10" fill="#154273"/>'
 
 
@@ -36,7 +39,9 @@ HOSTILE = {
     "script": "<script>alert(1)</script>",
     "onload": '<g onload="alert(1)">' + SQUARE + "</g>",
     "onclick upper case": '<rect width="1" height="1" ONCLICK="alert(1)"/>',
-    "foreignObject": "<foreignObject><iframe src='https://evil.example'/></foreignObject>",
+    "foreignObject": (
+        "<foreignObject><iframe src='https://evil.example'/></foreignObject>"
+    ),
     "image": '<image href="https://evil.example/track.png" width="1" height="1"/>',
     "external use": '<use href="https://evil.example/sprite.svg#a"/>',
     "external xlink use": '<use xlink:href="https://evil.example/sprite.svg#a"/>',
@@ -46,7 +51,9 @@ HOSTILE = {
     "style import": "<style>@import url(https://evil.example/x.css);</style>",
     "style url": "<style>rect { fill: url(https://evil.example/p.svg#p) }</style>",
     "fill url": '<rect width="1" height="1" fill="url(https://evil.example/p#p)"/>',
-    "style attribute": '<rect width="1" height="1" style="background:url(https://evil.example)"/>',  # noqa: E501
+    "style attribute": (
+        '<rect width="1" height="1" style="background:url(https://evil.example)"/>'
+    ),
     "other namespace": '<x:thing xmlns:x="urn:x" x:onload="alert(1)"/>',
 }
 
@@ -91,7 +98,8 @@ def test_internal_references_and_gradients_are_kept():
     ("data", "message"),
     [
         (
-            b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+            b'<?xml version="1.0"?>'
+            b'<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
             b'<svg xmlns="http://www.w3.org/2000/svg"><text>&x;</text></svg>',
             "DOCTYPE",
         ),
