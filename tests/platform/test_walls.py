@@ -97,11 +97,12 @@ def _arrange_site_b(portal) -> None:
     news = site["nieuws"]
 
     # b's editor writes the pages, so that the Owner role on them is held by
-    # b's team and by no one an attempt is made as.
+    # b's team and by no one an attempt is made as. They are news items, as
+    # the news folder's listing shows news.
     with api.env.adopt_user(username=B_EDITOR):
         for page in PAGES:
             api.content.create(
-                container=news, type="Document", id=page.id, title=page.title
+                container=news, type="News Item", id=page.id, title=page.title
             )
         api.content.transition(news[PENDING], transition="submit")
     with api.env.adopt_roles(["Manager"]):
