@@ -43,6 +43,36 @@ TEASER_CHOICES = SimpleVocabulary(
 )
 
 
+def _heading_field() -> schema.TextLine:
+    """The optional heading shown above a block."""
+    return schema.TextLine(
+        title=_("label_block_heading", default="Heading"),
+        description=_(
+            "help_block_heading", default="Shown above the block; leave empty for none."
+        ),
+        required=False,
+    )
+
+
+def _link_url_field(required: bool) -> schema.URI:
+    return schema.URI(
+        title=_("label_link_url", default="Link"),
+        description=_("help_link_url", default="Where the button leads."),
+        required=required,
+    )
+
+
+def _link_text_field(required: bool) -> schema.TextLine:
+    return schema.TextLine(
+        title=_("label_link_text", default="Button text"),
+        description=_(
+            "help_link_text",
+            default="Say where the link leads, not 'click here'.",
+        ),
+        required=required,
+    )
+
+
 class ILandingPage(model.Schema):
     """Title and description come from behaviors; the blocks are its items."""
 
@@ -89,19 +119,8 @@ class IHeroBlock(IPageBlock):
         required=False,
         default=False,
     )
-    link_url = schema.URI(
-        title=_("label_link_url", default="Link"),
-        description=_("help_link_url", default="Where the button leads."),
-        required=False,
-    )
-    link_text = schema.TextLine(
-        title=_("label_link_text", default="Button text"),
-        description=_(
-            "help_link_text",
-            default="Say where the link leads, not 'click here'.",
-        ),
-        required=False,
-    )
+    link_url = _link_url_field(required=False)
+    link_text = _link_text_field(required=False)
 
     @invariant
     def image_has_alternative_text(data):
@@ -125,13 +144,7 @@ class IHeroBlock(IPageBlock):
 
 
 class ITextBlock(IPageBlock):
-    title = schema.TextLine(
-        title=_("label_block_heading", default="Heading"),
-        description=_(
-            "help_block_heading", default="Shown above the block; leave empty for none."
-        ),
-        required=False,
-    )
+    title = _heading_field()
     text = RichText(
         title=_("label_block_text", default="Text"),
         description=_("help_block_text", default="The block's text."),
@@ -139,13 +152,7 @@ class ITextBlock(IPageBlock):
 
 
 class ITeaserListBlock(IPageBlock):
-    title = schema.TextLine(
-        title=_("label_block_heading", default="Heading"),
-        description=_(
-            "help_block_heading", default="Shown above the block; leave empty for none."
-        ),
-        required=False,
-    )
+    title = _heading_field()
     show = schema.Choice(
         title=_("label_teaser_show", default="Show"),
         description=_("help_teaser_show", default="Which items of this site to list."),
@@ -162,13 +169,7 @@ class ITeaserListBlock(IPageBlock):
 
 
 class IHighlightsBlock(IPageBlock):
-    title = schema.TextLine(
-        title=_("label_block_heading", default="Heading"),
-        description=_(
-            "help_block_heading", default="Shown above the block; leave empty for none."
-        ),
-        required=False,
-    )
+    title = _heading_field()
     items = RelationList(
         title=_("label_highlights", default="Highlighted items"),
         description=_(
@@ -195,27 +196,12 @@ class ICallToActionBlock(IPageBlock):
         description=_("help_cta_text", default="Why it is worth doing."),
         required=False,
     )
-    link_url = schema.URI(
-        title=_("label_link_url", default="Link"),
-        description=_("help_link_url", default="Where the button leads."),
-    )
-    link_text = schema.TextLine(
-        title=_("label_link_text", default="Button text"),
-        description=_(
-            "help_link_text",
-            default="Say where the link leads, not 'click here'.",
-        ),
-    )
+    link_url = _link_url_field(required=True)
+    link_text = _link_text_field(required=True)
 
 
 class IFormBlock(IPageBlock):
-    title = schema.TextLine(
-        title=_("label_block_heading", default="Heading"),
-        description=_(
-            "help_block_heading", default="Shown above the block; leave empty for none."
-        ),
-        required=False,
-    )
+    title = _heading_field()
     form = RelationChoice(
         title=_("label_form", default="Form"),
         description=_("help_form", default="A form of this site to show here."),
