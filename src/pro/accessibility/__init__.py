@@ -1,0 +1,1 @@
+"""Accessibility checks while editing, site reports and the accessibility statement."""

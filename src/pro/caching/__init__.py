@@ -1,0 +1,1 @@
+"""HTTP caching rules and purging for the platform's pages."""

@@ -1,0 +1,1 @@
+"""The e-mail service: subscriptions, newsletters, press alerts and the outbox."""

@@ -1,0 +1,1 @@
+"""The Mediatheek: the platform's shared library of photos, video and audio."""

@@ -1,0 +1,1 @@
+"""Platform-wide security: response headers, security.txt and login limits."""

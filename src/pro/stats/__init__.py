@@ -1,0 +1,1 @@
+"""Privacy-friendly web statistics: cookieless counting and dashboards."""
