@@ -1,1 +1,6 @@
 """Accessibility checks while editing, site reports and the accessibility statement."""
+
+import logging
+
+
+logger = logging.getLogger("pro.accessibility")
