@@ -2,7 +2,8 @@
 item of every page type the building blocks make, and Chromium.
 
 The sites are arranged once per test class on the functional layer, which
-serves them over real HTTP; Chromium is started once per module.
+serves them over real HTTP; Chromium comes from the shared ``pro_browser``
+plugin, started once per module.
 """
 
 from dataclasses import dataclass
@@ -19,20 +20,11 @@ from plone.namedfile.file import NamedBlobImage
 from pro.testing import make_site
 from pro.testing import make_user
 import base64
-import os
 import pytest
 import pytz
 import transaction
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTEFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artefacts" / "theme"
 
 LOGO_SVG = (
@@ -92,28 +84,6 @@ def sites(functional_portal_class) -> Sites:
     return Sites(
         portal.absolute_url(), water.absolute_url(), green.absolute_url(), pages
     )
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium driven by Playwright, for the whole module.
-
-    Without Chromium the browser tests skip, except in CI, where a missing
-    browser is a failure.
-    """
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing; install it with: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

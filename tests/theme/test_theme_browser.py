@@ -4,7 +4,7 @@ Screenshots of every page are kept under ``var/test-artefacts/theme/`` for a
 person to look at; the assertions check what can be measured.
 """
 
-from axe_playwright_python.sync_playwright import Axe
+from pro_browser import axe_violations
 import pytest
 
 
@@ -12,7 +12,6 @@ pytestmark = pytest.mark.slow
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Kinds of resource a page loads because the theme references it.
 THEME_RESOURCES = {"stylesheet", "script", "font", "image"}
 
@@ -120,14 +119,7 @@ class TestEveryPageType:
         assert page.status == (404 if kind == "not found" else 200)
         assert page.problems == []
         assert page.is_visible("#pro-brand")
-        results = Axe().run(
-            page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}
-        )
-        violations = {
-            violation["id"]: [node["target"] for node in violation["nodes"]]
-            for violation in results.response["violations"]
-        }
-        assert violations == {}
+        assert axe_violations(page) == {}
         page.close()
 
 
