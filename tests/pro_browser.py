@@ -40,11 +40,18 @@ def chromium():
         browser.close()
 
 
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": AXE_TAGS},
+    # Passed and inapplicable rules would be sent back too, for every node.
+    "resultTypes": ["violations"],
+}
+
+
 def axe_violations(page) -> dict[str, list]:
     """axe-core's violations on ``page``: per rule, the elements at fault."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}})
+    results = Axe().run(page, options=AXE_OPTIONS)
     return {
         violation["id"]: [node["target"] for node in violation["nodes"]]
         for violation in results.response["violations"]

@@ -9,19 +9,37 @@ for the class on the functional layer, whose server sees committed data.
 
 from dataclasses import dataclass
 from datetime import date
+from jsonschema import Draft202012Validator
+from pathlib import Path
 from plone import api
 from plone.app.textfield.value import RichTextValue
 from pro.testing import make_site
 from pro.testing import make_user
 from pro.testing import RestClient
+import pro.accessibility
 import pytest
 import requests
 import transaction
+import yaml
 
 
 TEAM = {"owner": "a-owner", "chief": "a-chief", "editor": "a-editor"}
 B_EDITOR = "b-editor"
 DRAFT_HTML = '<p>Het verslag staat online: <a href="/verslag">klik hier</a>.</p>'
+
+
+OPENAPI = yaml.safe_load(
+    (Path(pro.accessibility.__file__).parent / "openapi.yaml").read_text()
+)
+
+
+def assert_matches_schema(body: dict, name: str) -> None:
+    """``body`` is what the OpenAPI fragment promises for schema ``name``."""
+    schema = {
+        "$ref": f"#/components/schemas/{name}",
+        "components": OPENAPI["components"],
+    }
+    Draft202012Validator(schema).validate(body)
 
 
 @dataclass
@@ -101,6 +119,7 @@ class TestCheckService:
         assert finding["excerpt"] == "klik hier"
         assert "zegt niet waar" in finding["message"]["nl"]
         assert "does not say where" in finding["message"]["en"]
+        assert_matches_schema(body, "AccessibilityCheck")
 
     def test_a_clean_item_is_publishable(self, arranged):
         body = (
@@ -169,6 +188,7 @@ class TestReport:
         assert pages[arranged.draft_url]["review_state"] == "private"
         today = date.today().isoformat()
         assert body["history"][-1] == {"date": today, **body["totals"]}
+        assert_matches_schema(body, "AccessibilityReport")
 
     def test_the_day_is_kept_once_on_the_site(self, arranged):
         owner = client(arranged, TEAM["owner"])
