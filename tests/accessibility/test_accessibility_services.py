@@ -275,3 +275,38 @@ class TestPages:
             "does not say where the link leads",
         ):
             assert expected in answer.words, expected
+
+
+class TestEditForm:
+    def test_the_edit_form_shows_what_the_checks_find(self, arranged):
+        answer = requests.get(
+            f"{arranged.draft_url}/edit",
+            auth=(TEAM["editor"], password(TEAM["editor"])),
+            timeout=30,
+        )
+
+        assert answer.status_code == 200
+        words = " ".join(answer.text.split())
+        assert "pro-a11y-findings" in words
+        assert "zegt niet waar de link heen gaat" in words
+        assert "<q>klik hier</q>" in words
+
+    def test_a_clean_item_edit_form_shows_no_findings(self, arranged):
+        answer = requests.get(
+            f"{arranged.clean_url}/edit",
+            auth=(TEAM["chief"], password(TEAM["chief"])),
+            timeout=30,
+        )
+
+        assert answer.status_code == 200
+        assert "pro-a11y-findings" not in answer.text
+
+    def test_the_item_page_itself_shows_no_findings(self, arranged):
+        answer = requests.get(
+            arranged.draft_url,
+            auth=(TEAM["editor"], password(TEAM["editor"])),
+            timeout=30,
+        )
+
+        assert answer.status_code == 200
+        assert "pro-a11y-findings" not in answer.text

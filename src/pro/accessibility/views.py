@@ -4,6 +4,8 @@ refusal."""
 from datetime import date
 from plone import api
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
+from plone.app.layout.viewlets.common import ViewletBase
+from pro.accessibility.checks import check_content
 from pro.accessibility.events import show_findings
 from pro.accessibility.exceptions import PublicationRefused
 from pro.accessibility.report import site_report
@@ -107,3 +109,23 @@ class AccessibilityStatement(BrowserView):
             "email": getattr(page, "email", "") or "",
             "phone": getattr(page, "phone", "") or "",
         }
+
+
+class FindingsViewlet(ViewletBase):
+    """Above the edit form: what the checks find on the item as saved, so an
+    editor sees the warnings while changing the text."""
+
+    index = ViewPageTemplateFile("templates/findings_viewlet.pt")
+    EDIT_VIEWS = frozenset({"edit", "@@edit"})
+
+    def update(self) -> None:
+        super().update()
+        self.findings = []
+        if getattr(self.view, "__name__", "") in self.EDIT_VIEWS:
+            self.findings = check_content(self.context)
+
+    def available(self) -> bool:
+        return bool(self.findings)
+
+    def errors(self) -> int:
+        return sum(finding.is_error for finding in self.findings)
