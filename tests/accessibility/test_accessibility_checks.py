@@ -52,6 +52,10 @@ def codes(findings: list[Finding]) -> list[tuple[str, str]]:
             "<p>LET OP: DE DIJK IS VANDAAG GESLOTEN</p>",
             [("text-in-capitals", WARNING)],
         ),
+        (
+            "<ul><li><p>LET OP: DE DIJK IS VANDAAG GESLOTEN</p></li></ul>",
+            [("text-in-capitals", WARNING)],
+        ),
     ],
 )
 def test_a_problem_is_found_with_its_severity(html, expected):

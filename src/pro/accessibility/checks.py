@@ -153,6 +153,7 @@ def check_content(obj) -> list[Finding]:
     if IPageBlock.providedBy(obj):
         return _check_block(obj)
     findings = check_text(obj.Title(), "title")
+    findings += check_text(obj.Description(), "description")
     findings += _check_rich_text_fields(obj, prefix="")
     if obj.portal_type == "LandingPage":
         for block in obj.objectValues():
@@ -364,6 +365,8 @@ def _check_tables(root, field: str) -> list[Finding]:
 def _check_capitals(root, field: str) -> list[Finding]:
     findings = []
     for block in root.iter(*TEXT_BLOCKS):
+        if any(parent.tag in TEXT_BLOCKS for parent in block.iterancestors()):
+            continue  # checked with the block around it
         text = " ".join(block.text_content().split())
         if _is_in_capitals(text):
             findings.append(_capitals(field, text))
