@@ -178,3 +178,18 @@ def test_a_change_without_the_form_shows_nothing(site, portal):
     notify(ObjectModifiedEvent(item))
 
     assert IStatusMessage(portal.REQUEST).show() == []
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [("IMG_2041.JPG", ["image-alt-file-name"]), ("De dijk bij Kampen", [])],
+)
+def test_an_image_titled_with_its_file_name_is_a_warning(site, title, expected):
+    image = add(
+        site["nieuws"],
+        "Image",
+        title=title,
+        image=NamedBlobImage(PNG, filename="IMG_2041.JPG"),
+    )
+
+    assert [finding.code for finding in check_content(image)] == expected

@@ -160,6 +160,23 @@ def check_content(obj) -> list[Finding]:
             findings += _check_block(block)
     if obj.portal_type == "Publication":
         findings += _check_publication_files(obj)
+    if obj.portal_type == "Image" and FILE_NAME.match(obj.Title().strip()):
+        # Plone shows an image item's title as its alternative text.
+        findings.append(
+            Finding(
+                "image-alt-file-name",
+                WARNING,
+                _(
+                    "a11y_image_title_file_name",
+                    default="The image's title is a file name, and visitors "
+                    "who cannot see the image hear it as its alternative "
+                    "text. Describe what the image shows.",
+                ),
+                "title",
+                _excerpt(obj.Title()),
+                "1.1.1",
+            )
+        )
     return findings
 
 

@@ -18,7 +18,7 @@ HISTORY_KEY = "pro.accessibility.history"
 # About a year of daily counts: enough to see a trend, small to store.
 HISTORY_DAYS = 400
 # Checked as part of the page that holds them, or with nothing to check.
-SKIPPED_TYPES = (*BLOCK_TYPES, "File", "Image")
+SKIPPED_TYPES = (*BLOCK_TYPES, "File")
 
 
 @dataclass(frozen=True)
