@@ -23,7 +23,7 @@ class PageType:
 
 @dataclass(frozen=True)
 class Root:
-    """A site, or a language folder of one, as the suite visits it."""
+    """A site as the suite visits it."""
 
     name: str
     site_id: str
@@ -32,9 +32,11 @@ class Root:
     path: str
 
 
+# Each identity in each language: a Dutch site with a light identity (whose
+# English folder the language switch leads to), an English site (the
+# ``english`` profile) and a Dutch magazine with dark ones.
 ROOTS = (
     Root("licht-nl", "waterbeheer", "nl", "light", "waterbeheer"),
-    Root("licht-en", "waterbeheer", "en", "light", "waterbeheer/en"),
     Root("donker-en", "trade", "en", "dark", "trade"),
     Root("donker-nl", "leefomgeving", "nl", "dark", "leefomgeving"),
 )

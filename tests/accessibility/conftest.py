@@ -1,4 +1,4 @@
-"""The platform the axe-core suite opens: the demo sites, two of them in a
+"""The platform the axe-core suite opens: the demo sites, one of them in a
 light and two in a dark identity, each with a landing page holding every
 kind of page block.
 

@@ -230,6 +230,7 @@ class TestPages:
         assert "klik hier" in answer.text
         assert arranged.draft_url in answer.text
         assert "zegt niet waar de link heen gaat" in answer.words
+        assert "<td>Fout</td>" in answer.words
         assert "vervangen geen onderzoek door een deskundige" in answer.words
 
     @pytest.mark.parametrize(

@@ -147,8 +147,9 @@ def check_link_text(text: str, field: str) -> list[Finding]:
 def check_content(obj) -> list[Finding]:
     """Every problem of one content item, the blocks of a landing page included.
 
-    Reads the title, every rich-text field of the item's schemas, the
-    images, texts and buttons of page blocks, and the files of a publication.
+    Reads the title and description, every rich-text field of the item's
+    schemas, the images, texts and buttons of page blocks, the files of a
+    publication and the title of an image item.
     """
     if IPageBlock.providedBy(obj):
         return _check_block(obj)
@@ -157,26 +158,12 @@ def check_content(obj) -> list[Finding]:
     findings += _check_rich_text_fields(obj, prefix="")
     if obj.portal_type == "LandingPage":
         for block in obj.objectValues():
-            findings += _check_block(block)
+            if IPageBlock.providedBy(block):
+                findings += _check_block(block)
     if obj.portal_type == "Publication":
         findings += _check_publication_files(obj)
-    if obj.portal_type == "Image" and FILE_NAME.match(obj.Title().strip()):
-        # Plone shows an image item's title as its alternative text.
-        findings.append(
-            Finding(
-                "image-alt-file-name",
-                WARNING,
-                _(
-                    "a11y_image_title_file_name",
-                    default="The image's title is a file name, and visitors "
-                    "who cannot see the image hear it as its alternative "
-                    "text. Describe what the image shows.",
-                ),
-                "title",
-                _excerpt(obj.Title()),
-                "1.1.1",
-            )
-        )
+    if obj.portal_type == "Image":
+        findings += _check_image_title(obj)
     return findings
 
 
@@ -471,6 +458,27 @@ def _has_alternative(block) -> bool:
         getattr(block, "image_decorative", False)
         or (getattr(block, "image_alt", "") or "").strip()
     )
+
+
+def _check_image_title(image) -> list[Finding]:
+    # Plone shows an image item's title as its alternative text.
+    if not FILE_NAME.match(image.Title().strip()):
+        return []
+    return [
+        Finding(
+            "image-alt-file-name",
+            WARNING,
+            _(
+                "a11y_image_title_file_name",
+                default="The image's title is a file name, and visitors who "
+                "cannot see the image hear it as its alternative text. "
+                "Describe what the image shows.",
+            ),
+            "title",
+            _excerpt(image.Title()),
+            "1.1.1",
+        )
+    ]
 
 
 def _check_publication_files(publication) -> list[Finding]:

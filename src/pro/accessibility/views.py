@@ -5,7 +5,10 @@ from datetime import date
 from plone import api
 from plone.app.content.browser.content_status_modify import ContentStatusModifyView
 from plone.app.layout.viewlets.common import ViewletBase
+from pro import _
 from pro.accessibility.checks import check_content
+from pro.accessibility.checks import ERROR
+from pro.accessibility.checks import WARNING
 from pro.accessibility.events import show_findings
 from pro.accessibility.exceptions import PublicationRefused
 from pro.accessibility.report import site_report
@@ -14,6 +17,12 @@ from pro.platform.settings import site_settings
 from Products.Five.browser import BrowserView
 from Products.Five.browser.pagetemplatefile import ViewPageTemplateFile
 import transaction
+
+
+SEVERITY_LABELS = {
+    ERROR: _("a11y_severity_error", default="Error"),
+    WARNING: _("a11y_severity_warning", default="Warning"),
+}
 
 
 class CheckedContentStatusModify(ContentStatusModifyView):
@@ -41,7 +50,12 @@ class AccessibilityReport(BrowserView):
 
     def kinds(self) -> list[dict]:
         return [
-            {"code": code, **kind, "message": kind["example"].message}
+            {
+                "code": code,
+                **kind,
+                "message": kind["example"].message,
+                "severity_label": SEVERITY_LABELS[kind["severity"]],
+            }
             for code, kind in self.report.by_kind().items()
         ]
 
