@@ -88,3 +88,10 @@ def test_the_statement_claims_no_more_than_the_checks_show(site, html, status):
     assert "Automatische controles dekken maar een deel van WCAG" in " ".join(
         page.split()
     )
+
+
+def test_the_statement_asks_for_contact_details_when_the_site_has_none(site):
+    with api.env.adopt_roles(["Manager"]):
+        page = api.content.get_view("toegankelijkheidsverklaring", site, site.REQUEST)()
+
+    assert "de website heeft geen contactpagina" in " ".join(page.split())
