@@ -155,18 +155,18 @@ def _measure(upload: Upload) -> tuple[bytes, int]:
 
 
 def _store(upload: Upload, found: checks.Format):
-    """The upload in a new blob: cleaned first for SVG, else copied in chunks."""
+    """The upload in a new blob: cleaned first for SVG, else copied in chunks.
+
+    Given a stream, plone.namedfile would take over a named file (moving it
+    away from its owner) and store nothing for an unnamed one, so the bytes
+    are copied here into an empty value.
+    """
     filename = upload.filename or "upload"
     if found is checks.SVG:
         cleaned = checks.clean_svg(filename, upload.file.read(checks.MAX_SVG_BYTES + 1))
         return NamedBlobImage(cleaned, contentType=found.media_type, filename=filename)
 
-    # An empty value first, then the bytes in chunks: given a stream,
-    # plone.namedfile would take the file over (and move it away) when it
-    # has a name, or read an image whole to find its size.
-    value = (NamedBlobImage if found.kind == "photo" else NamedBlobFile)(
-        b"", contentType=found.media_type, filename=filename
-    )
+    value = NamedBlobFile(b"", contentType=found.media_type, filename=filename)
     with value.open("w") as target:
         shutil.copyfileobj(upload.file, target, CHUNK)
     value.contentType = found.media_type
@@ -181,9 +181,6 @@ def _describe(filename: str, stored, found: checks.Format) -> dict:
         return fields
     if found.kind == "photo":
         width, height = checks.verify_photo(filename, path, found)
-        # Written in chunks, the image's size is set here from Pillow's
-        # reading rather than sniffed again by plone.namedfile.
-        stored._width, stored._height = width, height
         try:
             fields.update(metadata.photo_metadata(path))
         except MetadataUnreadable:
@@ -208,6 +205,18 @@ def _describe(filename: str, stored, found: checks.Format) -> dict:
     return fields
 
 
+def _as_image(stored, filename: str, media_type: str) -> NamedBlobImage:
+    """The verified photo as an image value, its blob file handed over.
+
+    plone.namedfile takes the file over without copying it and reads the
+    image's size and orientation itself, as for any image it stores.
+    """
+    if isinstance(stored, NamedBlobImage):
+        return stored
+    with open(_blob_path(stored), "rb") as stream:
+        return NamedBlobImage(stream, contentType=media_type, filename=filename)
+
+
 def _poster(stored, fields: dict):
     taken = streams.poster_frame(_blob_path(stored), fields.get("duration"))
     if taken is None:
@@ -228,7 +237,7 @@ def _create(container, filename: str, fields: dict, stored, poster):
     values["original_filename"] = filename
     values["size"] = fields["size"]
     if type_name == "MediaPhoto":
-        values["image"] = stored
+        values["image"] = _as_image(stored, filename, stored.contentType)
     else:
         values["file"] = stored
         if poster is not None:

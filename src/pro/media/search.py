@@ -270,12 +270,14 @@ def _matching(catalog, query: dict) -> IISet:
 
     Each index applies its part of the query (``_apply_index`` is the
     index API ZCatalog's own search is built on); a text index answers
-    scores, of which only the ids count here.
+    scores, of which only the ids count here. The page itself comes from an
+    ordinary catalog search with the same query, which sorts.
     """
-    indexes = catalog._catalog.indexes
     found = None
     for name, value in query.items():
-        applied = indexes[name]._apply_index({name: value}, found)
+        # Not every index takes the result so far (ZCTextIndex does not).
+        index = catalog._catalog.getIndex(name)
+        applied = index._apply_index({name: value})
         if applied is None:
             continue
         ids = applied[0]
@@ -290,13 +292,13 @@ def _matching(catalog, query: dict) -> IISet:
 def _facet_counts(catalog, matching: IISet) -> dict[str, list[tuple[str, int]]]:
     if not matching:
         return {}
-    indexes = catalog._catalog.indexes
     facets = {}
     for name, index_id in FACETS.items():
         counts = []
         # The value-to-documents mapping of a FieldIndex or KeywordIndex;
         # each entry holds one record id or a set of them.
-        for value, documents in indexes[index_id]._index.items():
+        index = catalog._catalog.getIndex(index_id)
+        for value, documents in index._index.items():
             if value in ("", None):
                 continue
             if isinstance(documents, int):

@@ -21,6 +21,7 @@ from pro.media import logger
 from pro.media.content import IMediaItem
 from pro.media.content import MEDIA_TYPES
 from pro.media.interfaces import IMediaRightsExpired
+from Products.CMFCore.interfaces import IContentish
 from zc.relation.interfaces import ICatalog
 from zope.component import queryUtility
 from zope.event import notify
@@ -60,6 +61,8 @@ def pages_using(item) -> list:
         if source is None:
             continue
         page = source.__parent__ if relation.from_attribute == "media" else source
+        if not IContentish.providedBy(page):
+            continue
         pages["/".join(page.getPhysicalPath())] = page
     return [pages[path] for path in sorted(pages)]
 
@@ -100,7 +103,7 @@ def check_rights_expiry(portal, today: date | None = None) -> list[MediaRightsEx
             item = brain._unrestrictedGetObject()
             api.content.transition(item, transition="expire")
             pages = pages_using(item)
-            editors = sorted({user for page in pages for user in page.Creators()})
+            editors = sorted({user for page in pages for user in page.listCreators()})
             event = MediaRightsExpired(item=item, pages=pages, editors=editors)
             notify(event)
             expired.append(event)

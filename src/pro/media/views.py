@@ -11,7 +11,6 @@ expired) is left out, and the page's editors get a warning in its place.
 from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.protect.authenticator import check as check_csrf_token
-from plone.protect.interfaces import IDisableCSRFProtection
 from pro import _
 from pro.media.content import IMediaImage
 from pro.media.content import LICENCES
@@ -20,6 +19,7 @@ from pro.media.ingest import ingest_many
 from pro.media.search import FACET_LABELS
 from pro.media.search import search_media
 from pro.media.search import value_label
+from pro.media.services import csrf_protected
 from pro.media.services import uploaded_files
 from pro.media.usage import check_rights_expiry
 from pro.media.usage import expires_soon
@@ -27,7 +27,6 @@ from pro.media.usage import pages_using
 from pro.media.usage import referenced_item
 from Products.Five.browser import BrowserView
 from zExceptions import Forbidden
-from zope.interface import alsoProvides
 
 
 CREDIT_PREFIX = {
@@ -233,12 +232,25 @@ class MediaFigure(BrowserView):
         return CREDIT_PREFIX[self.context.kind]
 
 
+# Who is warned on a page: its team, also once a published page is closed
+# to changes by its plain editors.
+PAGE_TEAM_ROLES = frozenset(
+    {"Owner", "Editor", "Reviewer", "Site Owner", "Manager", "Site Administrator"}
+)
+
+
+def is_page_editor(page) -> bool:
+    if api.user.is_anonymous():
+        return False
+    return bool(PAGE_TEAM_ROLES & set(api.user.get_roles(obj=page)))
+
+
 class _PlacedMedia:
     """What a page shows of the item it references."""
 
     def _placed(self, relation) -> dict | None:
         item = referenced_item(relation)
-        editor = api.user.has_permission("Modify portal content", obj=self.context)
+        editor = is_page_editor(self.context)
         if item is None:
             return None
         if visible_to_visitors(item):
@@ -304,10 +316,8 @@ class ExpiryCheckView(BrowserView):
         if self.request.method != "POST":
             self.request.response.setStatus(405)
             return "Send a POST request to run the check.\n"
-        if self.request.getHeader("Authorization"):
-            alsoProvides(self.request, IDisableCSRFProtection)
-        else:
-            check_csrf_token(self.request)
+        if not csrf_protected(self.request):
+            raise Forbidden("Send the CSRF token or an Authorization header.")
         expired = check_rights_expiry(api.portal.get())
         self.request.response.setHeader("Content-Type", "text/plain; charset=utf-8")
         lines = [
