@@ -253,7 +253,10 @@ def stream_metadata(probe: dict) -> dict:
     if not isinstance(probe, dict):
         raise MetadataUnreadable("ffprobe gave no description")
     container = probe.get("format") if isinstance(probe.get("format"), dict) else {}
-    streams = [s for s in probe.get("streams") or () if isinstance(s, dict)]
+    listed = probe.get("streams")
+    streams = (
+        [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
+    )
     video = [s for s in streams if s.get("codec_type") == "video" and not _still(s)]
     audio = [s for s in streams if s.get("codec_type") == "audio"]
     if not video and not audio:
