@@ -1,8 +1,11 @@
 """Who sees and does what in the Mediatheek."""
 
+from datetime import date
+from datetime import timedelta
 from plone import api
 from pro.media.ingest import ingest
 from pro.media.ingest import Upload
+from pro.media.search import search_media
 from pro.media.setup import CURATORS_GROUP
 from pro.media.setup import PHOTOGRAPHERS_GROUP
 from pro.testing import make_site
@@ -93,3 +96,19 @@ def test_curator_roles_grant_nothing_in_a_site(people):
     assert not can("beheer", "Modify portal content", site)
     assert not can("beheer", "Add portal content", site)
     assert not can("foto1", "Add portal content", site)
+
+
+def test_visitors_no_longer_find_an_item_whose_rights_expired(people, media_files):
+    item = upload_as("foto1", people, media_files["iptc_jpeg"])
+    with api.env.adopt_user(username="beheer"):
+        api.content.transition(item, transition="publish")
+    item.rights_expiry = date.today() - timedelta(days=1)
+    item.reindexObject()
+
+    with api.env.adopt_roles(["Anonymous"]):
+        visitor = search_media(people["mediatheek"], {"SearchableText": "Haven"})
+    with api.env.adopt_user(username="beheer"):
+        curator = search_media(people["mediatheek"], {"SearchableText": "Haven"})
+
+    assert visitor.total == 0
+    assert curator.total == 1

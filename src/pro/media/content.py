@@ -13,6 +13,7 @@ behaviors: the Mediatheek's form has its own order and wording, and
 listings and the catalog read them as they read any Plone item.
 """
 
+from DateTime import DateTime
 from datetime import date
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
@@ -304,6 +305,19 @@ class MediaItem(Item):
     @property
     def kind(self) -> str:
         return KIND_OF_TYPE[self.portal_type]
+
+    @property
+    def expiration_date(self) -> DateTime | None:
+        """Dublin Core's expiry is the rights expiry: Plone's own searches then
+        leave the item out for everyone who may not see inactive content."""
+        if self.rights_expiry is None:
+            return None
+        return DateTime(self.rights_expiry.isoformat())
+
+    @expiration_date.setter
+    def expiration_date(self, value) -> None:
+        # The rights expiry is the one place an item's expiry is kept.
+        pass
 
     def rights_expired(self, today: date | None = None) -> bool:
         """Whether the rights expiry date has been reached."""

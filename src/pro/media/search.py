@@ -34,6 +34,7 @@ from pro.media.content import KIND_OF_TYPE
 from pro.media.content import LICENCES
 from pro.media.content import MEDIA_TYPES
 from pro.media.exceptions import SearchInvalid
+from Products.CMFCore.indexing import processQueue
 from Products.CMFCore.permissions import AccessInactivePortalContent
 from Products.CMFCore.utils import getToolByName
 from urllib.parse import urlencode
@@ -273,6 +274,9 @@ def _matching(catalog, query: dict) -> IISet:
     scores, of which only the ids count here. The page itself comes from an
     ordinary catalog search with the same query, which sorts.
     """
+    # Catalog searches first index what this transaction changed; the
+    # indexes are read directly here, so that is done first here too.
+    processQueue()
     found = None
     for name, value in query.items():
         # Not every index takes the result so far (ZCTextIndex does not).
