@@ -222,7 +222,7 @@ class TestMediatheekOverHttp:
         assert response.status_code == 200
         text = " ".join(response.text.split())
         assert "Haven van Rotterdam" in text and "Erasmusbrug" in text
-        assert "2 items found" in text
+        assert "2 items gevonden" in text
         assert 'role="search"' in text and 'for="pro-media-text"' in text
         assert "Geheime kaart" not in text
 
@@ -258,7 +258,7 @@ class TestMediatheekOverHttp:
 
         assert 'multiple="multiple"' in form.text
         text = " ".join(response.text.split())
-        assert "1 of 2 files are in the inbox" in text
+        assert "1 van 2 bestanden staan in de inbox" in text
         assert "kapot.jpg" in text and "damaged or incomplete" in text
 
     def test_the_upload_page_refuses_a_post_without_token(self, platform, media_files):
@@ -284,7 +284,7 @@ class TestMediatheekOverHttp:
         )
 
         assert response.status_code == 200
-        assert "Where used" in response.text or "Waar gebruikt" in response.text
+        assert "Waar gebruikt" in response.text
         assert platform["page"].absolute_url() in response.text
 
     def test_expired_rights_hide_the_item_and_warn_the_editors(self, platform):
@@ -320,3 +320,21 @@ class TestMediatheekOverHttp:
         assert [event.item for event in expired] == [harbour]
         assert expired[0].pages == [news]
         assert api.content.get_state(harbour) == "expired"
+
+    def test_the_upload_page_asks_for_a_file_when_none_was_chosen(self, platform):
+        session = requests.Session()
+        session.auth = PHOTOGRAPHER
+        form = session.get(f"{platform['url']}/mediatheek/@@uploaden", timeout=30)
+        token = re.search(
+            r'name="_authenticator"\s+type="hidden"\s+value="([^"]+)"', form.text
+        )
+
+        response = session.post(
+            f"{platform['url']}/mediatheek/@@uploaden",
+            data={"_authenticator": token.group(1)},
+            files=[("files", ("", b"", "application/octet-stream"))],
+            timeout=60,
+        )
+
+        assert response.status_code == 400
+        assert "Kies ten minste één bestand." in response.text

@@ -110,7 +110,8 @@ def uploaded_files(request) -> list[Upload]:
     uploads = []
     for value in request.form.values():
         for candidate in value if isinstance(value, list | tuple) else [value]:
-            if hasattr(candidate, "filename") and hasattr(candidate, "read"):
+            # A form's file field left empty still sends a part, nameless.
+            if getattr(candidate, "filename", None) and hasattr(candidate, "read"):
                 uploads.append(Upload.from_request(candidate))
     return uploads
 

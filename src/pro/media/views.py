@@ -135,20 +135,27 @@ class MediaUploadView(BrowserView):
 
     def __call__(self):
         self.outcomes = []
-        if self.request.method == "POST":
-            try:
-                check_csrf_token(self.request)
-            except Forbidden:
-                self.request.response.setStatus(403)
-                self.csrf_failed = True
-                return self.index()
-            uploads = uploaded_files(self.request)
-            if uploads:
-                self.outcomes = ingest_many(self.context, uploads)
-            if any(not outcome.ok for outcome in self.outcomes):
-                self.request.response.setStatus(400 if not self.accepted() else 200)
         self.csrf_failed = False
+        self.no_files = False
+        if self.request.method == "POST":
+            self._receive()
         return self.index()
+
+    def _receive(self) -> None:
+        try:
+            check_csrf_token(self.request)
+        except Forbidden:
+            self.request.response.setStatus(403)
+            self.csrf_failed = True
+            return
+        uploads = uploaded_files(self.request)
+        if not uploads:
+            self.request.response.setStatus(400)
+            self.no_files = True
+            return
+        self.outcomes = ingest_many(self.context, uploads)
+        if not self.accepted():
+            self.request.response.setStatus(400)
 
     def accepted(self) -> list:
         return [outcome for outcome in self.outcomes if outcome.ok]
