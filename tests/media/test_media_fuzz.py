@@ -15,6 +15,8 @@ from pro.media import checks
 from pro.media import metadata
 from pro.media.exceptions import MediaRefused
 from pro.media.exceptions import MetadataUnreadable
+from pro.media.exceptions import SearchInvalid
+from pro.media.search import search_media
 import struct
 
 
@@ -146,3 +148,32 @@ def test_recognise_random_uploads(filename, declared, head, size):
         assert refused.reason
         return
     assert found in checks.FORMATS
+
+
+@FUZZ
+@given(
+    form=st.dictionaries(
+        st.sampled_from(
+            [
+                "SearchableText",
+                "kind",
+                "maker",
+                "year",
+                "subject",
+                "sort_on",
+                "b_start",
+                "b_size",
+                "review_state",
+            ]
+        ),
+        st.text(max_size=30),
+        max_size=5,
+    )
+)
+def test_search_parameters_of_any_text(portal, form):
+    try:
+        found = search_media(portal["mediatheek"], form)
+    except SearchInvalid as invalid:
+        assert invalid.field in form
+        return
+    assert found.total >= 0

@@ -39,6 +39,7 @@ from Products.CMFCore.permissions import AccessInactivePortalContent
 from Products.CMFCore.utils import getToolByName
 from urllib.parse import urlencode
 from zope.i18n import translate
+import re
 
 
 FACETS = {
@@ -82,6 +83,9 @@ SORTS = {
 STATES = ("published", "inbox")
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+MAX_TEXT = 500
+WORD = re.compile(r"\w+")
+OPERATORS = ("AND", "OR", "NOT")
 # The most frequent values a facet offers; the rest are reached by search.
 FACET_VALUES = 25
 
@@ -209,6 +213,8 @@ def _parameters(form) -> tuple:
         return str(value).strip()
 
     text = single("SearchableText") or single("q")
+    if len(text) > MAX_TEXT:
+        raise SearchInvalid("SearchableText", f"Use at most {MAX_TEXT} characters.")
     chosen = {name: single(name) for name in FACETS if single(name)}
     if "year" in chosen and not chosen["year"].isdigit():
         raise SearchInvalid("year", "Give the year as four digits, such as 2024.")
@@ -243,19 +249,24 @@ def _query(mediatheek, catalog, text, chosen, state) -> dict:
     }
     if not api.user.has_permission(AccessInactivePortalContent, obj=mediatheek):
         query["effectiveRange"] = DateTime()
-    if text:
+    if text and _text_query(text):
         query["SearchableText"] = _text_query(text)
     for name, value in chosen.items():
         query[FACETS[name]] = int(value) if name == "year" else value
     return query
 
 
-def _text_query(text: str) -> str:
-    """Every word must match, each also as a prefix ("dijk" finds "dijken")."""
-    words = [word for word in text.replace('"', " ").split() if word]
+def _text_query(text: str) -> str | None:
+    """Every word must match, each also as a prefix ("dijk" finds "dijken").
+
+    Only letters and digits are passed on, so nothing a searcher types is
+    read as the text index's query syntax (operators, quotes, brackets).
+    """
+    words = WORD.findall(text)
+    if not words:
+        return None
     return " AND ".join(
-        f"{word}*" if word.upper() not in ("AND", "OR", "NOT") else f'"{word}"'
-        for word in words
+        f'"{word}"' if word.upper() in OPERATORS else f"{word}*" for word in words
     )
 
 
