@@ -136,7 +136,7 @@ class MediaSearch:
                 name: [
                     {
                         "value": value,
-                        "label": translate(value_label(name, value), context=request),
+                        "label": _label_text(name, value, request),
                         "count": count,
                         "chosen": self.chosen.get(name) == value,
                     }
@@ -145,6 +145,13 @@ class MediaSearch:
                 for name, values in self.facets.items()
             },
         }
+
+
+def _label_text(name: str, value: str, request) -> str:
+    label = value_label(name, value)
+    # Only kinds, licences and orientations have labels to translate; a
+    # maker's or subject's value is its own label.
+    return translate(label, context=request) if label is not value else value
 
 
 def search_media(mediatheek, form) -> MediaSearch:
