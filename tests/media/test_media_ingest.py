@@ -2,10 +2,15 @@
 
 from datetime import date
 from plone import api
+from plone.namedfile.file import NamedBlobFile
+from plone.namedfile.file import NamedBlobImage
+from pro.media.content import IMediaAudio
+from pro.media.content import IMediaPhoto
 from pro.media.exceptions import MediaRefused
 from pro.media.ingest import ingest
 from pro.media.ingest import ingest_many
 from pro.media.ingest import Upload
+from zope.interface import Invalid
 import io
 import pytest
 
@@ -183,3 +188,33 @@ def test_one_bad_file_fails_alone_in_a_bulk_upload(mediatheek, media_files):
     assert outcomes[1].filename == "foto.jpg"
     assert "PNG image" in outcomes[1].refused.reason
     assert len(mediatheek.objectIds()) == before + 2
+
+
+@pytest.mark.parametrize(
+    ("field", "case"),
+    [
+        ("image", "png named jpg"),
+        ("image", "truncated jpeg"),
+        ("image", "script in svg"),
+        ("file", "damaged mp3"),
+    ],
+)
+def test_replacing_a_file_in_the_edit_form_is_checked_too(
+    mediatheek, media_files, field, case
+):
+    bad = bad_upload(media_files, case)
+    schema = IMediaPhoto if field == "image" else IMediaAudio
+    value = (NamedBlobImage if field == "image" else NamedBlobFile)(
+        bad.file.read(), filename=bad.filename
+    )
+
+    with pytest.raises(Invalid) as refused:
+        schema[field].validate(value)
+
+    assert REASONS[case] in str(refused.value)
+
+
+def test_a_good_replacement_passes_the_edit_form(media_files):
+    value = NamedBlobImage(media_files["png"].read_bytes(), filename="kaart.png")
+
+    IMediaPhoto["image"].validate(value)

@@ -24,14 +24,20 @@ from io import BytesIO
 from lxml import etree
 from PIL import Image
 from PIL import UnidentifiedImageError
+from plone.registry.interfaces import IRegistry
 from pro.media.exceptions import MediaRefused
 from pro.media.exceptions import MediaTooLarge
+from pro.media.exceptions import MetadataUnreadable
+from pro.media.interfaces import IMediaSettings
 from pro.theme.images import ImageRefused
 from pro.theme.images import sanitise_svg
+from zope.component import queryUtility
+from zope.interface import Invalid
 import os.path
 
 
-HEAD_BYTES = 64
+MEGABYTE = 1024 * 1024
+DEFAULT_LIMIT_MB = 1000
 SVG_HEAD_BYTES = 4096
 MAX_SVG_BYTES = 5 * 1024 * 1024
 # Images that decode to more pixels than this (a 15,000 by 10,000 pixel
@@ -236,6 +242,80 @@ def clean_svg(filename: str, data: bytes) -> bytes:
         return sanitise_svg(data)
     except ImageRefused as refused:
         raise MediaRefused(filename, str(refused)) from None
+
+
+class FileRefused(Invalid):
+    """A file chosen in an edit form is refused; the message says why."""
+
+
+def check_file_value(value, kinds: tuple[str, ...]) -> bool:
+    """Check a file value as set through a form or REST, like an upload.
+
+    Used as the constraint of the items' file fields, so replacing a file in
+    the edit form is checked by content too.
+
+    :raises FileRefused: with the reason, when the file is not accepted.
+    """
+    from pro.media import metadata
+    from pro.media import streams
+
+    filename = getattr(value, "filename", None) or "upload"
+    with value.open() as reader:
+        path = reader.name
+        head = reader.read(SVG_HEAD_BYTES)
+    try:
+        found = recognise(filename, None, head, value.getSize(), upload_limit())
+        if found.kind not in kinds and not (found.kind == "audio" and "video" in kinds):
+            raise MediaRefused(
+                filename, f"The content is {found.label}; choose another file here."
+            )
+        if found is SVG:
+            with value.open() as reader:
+                active = _active_content(reader.read(MAX_SVG_BYTES + 1))
+            if active:
+                raise MediaRefused(
+                    filename,
+                    f"The SVG contains {active}, which could run code in a "
+                    "visitor's browser; remove it and send the drawing again.",
+                )
+        elif found.kind == "photo":
+            verify_photo(filename, path, found)
+        else:
+            try:
+                metadata.stream_metadata(streams.probe(path))
+            except MetadataUnreadable:
+                raise MediaRefused(
+                    filename,
+                    f"The file is not a playable {found.name} file: it is "
+                    "damaged or incomplete.",
+                ) from None
+    except MediaRefused as refused:
+        raise FileRefused(f"{refused.filename}: {refused.reason}") from None
+    return True
+
+
+def photo_file(value) -> bool:
+    return check_file_value(value, ("photo",))
+
+
+def video_file(value) -> bool:
+    return check_file_value(value, ("video",))
+
+
+def audio_file(value) -> bool:
+    return check_file_value(value, ("audio",))
+
+
+def upload_limit() -> int:
+    """The largest upload accepted, in bytes, from the registry."""
+    registry = queryUtility(IRegistry)
+    settings = (
+        registry.forInterface(IMediaSettings, prefix="pro.media", check=False)
+        if registry is not None
+        else None
+    )
+    megabytes = getattr(settings, "max_upload_mb", None) or DEFAULT_LIMIT_MB
+    return megabytes * MEGABYTE
 
 
 def _check_name(filename: str, found: Format) -> None:

@@ -26,6 +26,9 @@ from plone.supermodel import model
 from pro import _
 from pro.landing.content import IPageBlock
 from pro.landing.content import PageBlock
+from pro.media.checks import audio_file
+from pro.media.checks import photo_file
+from pro.media.checks import video_file
 from z3c.relationfield.schema import RelationChoice
 from zope import schema
 from zope.interface import implementer
@@ -252,6 +255,7 @@ class IMediaPhoto(IMediaItem):
             "help_media_photo",
             default="The original photo: JPEG, PNG, GIF, WebP or TIFF.",
         ),
+        constraint=photo_file,
     )
     alt_text = schema.TextLine(
         title=_("label_media_alt_text", default="Alternative text"),
@@ -269,6 +273,7 @@ class IMediaVideo(IMediaItem):
     file = NamedBlobFile(
         title=_("label_media_video", default="Video"),
         description=_("help_media_video", default="The original video file."),
+        constraint=video_file,
     )
     image = NamedBlobImage(
         title=_("label_media_poster", default="Poster frame"),
@@ -278,6 +283,7 @@ class IMediaVideo(IMediaItem):
             "video on upload.",
         ),
         required=False,
+        constraint=photo_file,
     )
 
 
@@ -286,6 +292,7 @@ class IMediaAudio(IMediaItem):
     file = NamedBlobFile(
         title=_("label_media_audio", default="Audio"),
         description=_("help_media_audio", default="The original audio file."),
+        constraint=audio_file,
     )
 
 

@@ -18,7 +18,6 @@ from plone import api
 from plone.i18n.normalizer.interfaces import IIDNormalizer
 from plone.namedfile.file import NamedBlobFile
 from plone.namedfile.file import NamedBlobImage
-from plone.registry.interfaces import IRegistry
 from pro.media import checks
 from pro.media import logger
 from pro.media import metadata
@@ -26,18 +25,14 @@ from pro.media import streams
 from pro.media.content import TYPE_OF_KIND
 from pro.media.exceptions import MediaRefused
 from pro.media.exceptions import MetadataUnreadable
-from pro.media.interfaces import IMediaSettings
 from typing import BinaryIO
 from zope.component import getUtility
-from zope.component import queryUtility
 import os
 import shutil
 import transaction
 
 
 CHUNK = 1 << 16
-MEGABYTE = 1024 * 1024
-DEFAULT_LIMIT_MB = 1000
 # The fields an upload prefills from what the file says about itself.
 PREFILLED = (
     "title",
@@ -86,24 +81,12 @@ class Outcome:
         return self.item is not None
 
 
-def upload_limit() -> int:
-    """The largest upload accepted, in bytes, from the registry."""
-    registry = queryUtility(IRegistry)
-    settings = (
-        registry.forInterface(IMediaSettings, prefix="pro.media", check=False)
-        if registry is not None
-        else None
-    )
-    megabytes = getattr(settings, "max_upload_mb", None) or DEFAULT_LIMIT_MB
-    return megabytes * MEGABYTE
-
-
 def ingest_many(container, uploads: list[Upload]) -> list[Outcome]:
     """Ingest every upload; a refused one is rolled back alone.
 
     :returns: one :class:`Outcome` per upload, in their order.
     """
-    limit = upload_limit()
+    limit = checks.upload_limit()
     outcomes = []
     for upload in uploads:
         savepoint = transaction.savepoint()
@@ -125,7 +108,7 @@ def ingest(container, upload: Upload, limit: int | None = None):
         nothing was added then.
     """
     filename = upload.filename or "upload"
-    limit = upload_limit() if limit is None else limit
+    limit = checks.upload_limit() if limit is None else limit
     head, size = _measure(upload)
     found = checks.recognise(filename, upload.content_type, head, size, limit)
 
