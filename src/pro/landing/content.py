@@ -26,6 +26,7 @@ BLOCK_TYPES = (
     "HighlightsBlock",
     "CallToActionBlock",
     "FormBlock",
+    "MediaBlock",
 )
 
 # What a teaser list may show, by the block that brings it.
