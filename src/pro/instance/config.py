@@ -2,10 +2,11 @@
 
 Every key is optional. A value is checked when the file is read, not when Zope
 starts, so a typing mistake is reported with the key's name instead of as a
-ZConfig traceback on a production host. ``PRO_HTTP_PORT``, ``PRO_VAR_DIR`` and
-``PRO_DB_DSN`` override the file, because containers and CI set them per
-process; ``PRO_ADMIN_PASSWORD`` and ``PRO_DEMO`` exist only in the environment,
-so a secret never has to be written into a file. An empty environment variable
+ZConfig traceback on a production host. ``PRO_HTTP_PORT``, ``PRO_VAR_DIR``,
+``PRO_DB_DSN`` and ``PRO_CACHING_PROXIES`` (URLs separated by spaces) override
+the file, because containers and CI set them per process;
+``PRO_ADMIN_PASSWORD`` and ``PRO_DEMO`` exist only in the environment, so a
+secret never has to be written into a file. An empty environment variable
 counts as unset, which is what ``${NAME:-}`` in a compose file produces.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import field
 from pathlib import Path
 from pro.instance.exceptions import ConfigError
 from typing import Any
+from urllib.parse import urlsplit
 import difflib
 import os
 import re
@@ -60,6 +62,7 @@ class InstanceConfig:
     mail_smtp_port: int = 25
     mail_from_address: str = "noreply@localhost"
     mail_from_name: str = "PRO"
+    caching_proxies: tuple[str, ...] = ()
     site_id: str = "pro"
     admin_password: str | None = field(default=None, repr=False)
     demo: bool = True
@@ -200,6 +203,10 @@ def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     if dsn is not None:
         overrides["db_relstorage_postgresql_dsn"] = _text()("PRO_DB_DSN", dsn)
 
+    proxies = _from_environment(environ, "PRO_CACHING_PROXIES")
+    if proxies is not None:
+        overrides["caching_proxies"] = _url_list("PRO_CACHING_PROXIES", proxies.split())
+
     overrides["admin_password"] = _from_environment(environ, "PRO_ADMIN_PASSWORD")
 
     demo = _from_environment(environ, "PRO_DEMO") or "1"
@@ -314,6 +321,26 @@ def _byte_size(key: str, value: Any) -> int:
     return int(match["number"]) * _SIZE_UNITS[unit]
 
 
+def _url_list(key: str, value: Any) -> tuple[str, ...]:
+    allowed = "a list of base URLs such as [http://varnish:6081]"
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ConfigError(key, _not_allowed(key, value, allowed))
+    for url in value:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        is_base_url = (
+            parts is not None
+            and parts.scheme in ("http", "https")
+            and parts.hostname
+            and parts.path in ("", "/")
+            and not parts.query
+        )
+        if not is_base_url:
+            raise ConfigError(key, _not_allowed(key, url, allowed))
+    return tuple(url.rstrip("/") for url in value)
+
+
 _PARSERS: dict[str, Parser] = {
     "http_host": _text(re.compile(r"\S+"), "a host name or address"),
     "http_port": _whole_number(1, 65535),
@@ -334,6 +361,7 @@ _PARSERS: dict[str, Parser] = {
     "mail_smtp_port": _whole_number(1, 65535),
     "mail_from_address": _email_address,
     "mail_from_name": _text(),
+    "caching_proxies": _url_list,
     "site_id": _text(
         _SITE_ID, "letters, digits, '.', '_' and '-', starting with a letter or digit"
     ),
