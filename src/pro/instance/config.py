@@ -63,9 +63,19 @@ class InstanceConfig:
     mail_from_address: str = "noreply@localhost"
     mail_from_name: str = "PRO"
     caching_proxies: tuple[str, ...] = ()
+    backup_dir: Path | None = None
+    pack_days: int = 1
     site_id: str = "pro"
     admin_password: str | None = field(default=None, repr=False)
     demo: bool = True
+
+    def __post_init__(self) -> None:
+        if self.backup_dir is None:
+            object.__setattr__(self, "backup_dir", self.var_dir / "backups")
+
+    @property
+    def zodbpack_conf_path(self) -> Path:
+        return self.etc_dir / "zodbpack.conf"
 
     @property
     def etc_dir(self) -> Path:
@@ -130,6 +140,8 @@ def _load(path: Path, environ: Mapping[str, str]) -> InstanceConfig:
     values = {key: _PARSERS[key](key, value) for key, value in document.items()}
     values.update(_environment_overrides(environ))
     values["var_dir"] = _var_dir(path, values.get("var_dir", "var"), environ)
+    if "backup_dir" in values:
+        values["backup_dir"] = _folder_from_file(path, values["backup_dir"])
     config = InstanceConfig(**values)
 
     _require_dsn_for_relstorage(config)
@@ -190,6 +202,10 @@ def _var_dir(config_path: Path, value: str, environ: Mapping[str, str]) -> Path:
     # abspath folds "./" and "../" without following symbolic links, so the
     # rendered paths are the ones the operator wrote.
     return Path(os.path.abspath(var_dir))
+
+
+def _folder_from_file(config_path: Path, value: str) -> Path:
+    return Path(os.path.abspath(config_path.parent / Path(value).expanduser()))
 
 
 def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
@@ -362,6 +378,8 @@ _PARSERS: dict[str, Parser] = {
     "mail_from_address": _email_address,
     "mail_from_name": _text(),
     "caching_proxies": _url_list,
+    "backup_dir": _text(allowed="a folder path"),
+    "pack_days": _whole_number(0),
     "site_id": _text(
         _SITE_ID, "letters, digits, '.', '_' and '-', starting with a letter or digit"
     ),

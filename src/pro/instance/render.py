@@ -158,6 +158,34 @@ def write_instance(cfg: InstanceConfig) -> Path:
     return cfg.etc_dir
 
 
+def render_zodbpack_conf(cfg: InstanceConfig) -> str:
+    """Return the configuration ``zodbpack`` reads to pack the database.
+
+    The storage is the instance's own, with garbage collection on: in a
+    history-free database packing keeps no old states (there are none) but
+    removes the objects nothing refers to any more, such as deleted content.
+
+    :raises ConfigError: when the instance does not use RelStorage.
+    """
+    if cfg.db_storage != "relstorage":
+        raise ConfigError(
+            "db_storage",
+            "db_storage: packing with zodbpack is set up for relstorage; pack a "
+            "FileStorage from the Zope control panel",
+        )
+    storage = _relstorage(cfg)
+    storage.insert(1, "  pack-gc true")
+    return "\n".join([_HEADER, "%import relstorage", *storage]) + "\n"
+
+
+def write_zodbpack_conf(cfg: InstanceConfig) -> Path:
+    """Write ``etc/zodbpack.conf``, readable by its owner only (it holds the DSN)."""
+    text = render_zodbpack_conf(cfg)
+    cfg.etc_dir.mkdir(parents=True, exist_ok=True)
+    _replace_file(cfg.zodbpack_conf_path, text)
+    return cfg.zodbpack_conf_path
+
+
 def _product_config(cfg: InstanceConfig) -> list[str]:
     """PRO's own settings, read at run time through ``App.config``."""
     settings = {
