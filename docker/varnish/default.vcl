@@ -28,6 +28,11 @@ acl purgers {
 }
 
 sub vcl_recv {
+    # The container's health check: Varnish itself answers.
+    if (req.url == "/varnish-health") {
+        return (synth(200, "OK"));
+    }
+
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "Purging is not allowed from this address"));
@@ -88,6 +93,15 @@ sub purge_by_path {
     ban(req.http.X-Purge-Ban);
 }
 
+sub vcl_hash {
+    # plone.restapi answers JSON at a page's own URL to clients that ask for
+    # it, without a Vary header, so the JSON is kept apart from the page.
+    if (req.http.Accept ~ "application/json") {
+        hash_data("application/json");
+    }
+    # Varnish's built-in rules add the URL and the host.
+}
+
 sub vcl_backend_response {
     # Bans match these, so the ban lurker can evict objects in the background.
     set beresp.http.X-Url = bereq.url;
@@ -97,9 +111,10 @@ sub vcl_backend_response {
     # to an hour rather than an error.
     set beresp.grace = 1h;
 
-    # Cache-Control and Vary from the instances are honoured as they are: the
-    # built-in rules take the TTL from s-maxage or max-age and keep responses
-    # marked private, no-cache or no-store, or that set a cookie, out.
+    # Cache-Control and Vary from the instances are honoured and passed on as
+    # they are: the built-in rules take the TTL from s-maxage or max-age and
+    # keep responses marked private, no-cache or no-store, or that set a
+    # cookie, out; a Vary header keeps one object per variant.
 }
 
 sub vcl_deliver {

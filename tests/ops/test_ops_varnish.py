@@ -23,10 +23,10 @@ def fetch(session: requests.Session, url: str, host: str | None = None, **kwargs
     return session.get(url, headers=headers, timeout=REQUEST_TIMEOUT, **kwargs)
 
 
-def cached_twice(session, url: str, host: str | None = None):
+def cached_twice(session, url: str, host: str | None = None, **kwargs):
     """Request ``url`` until it is in the cache; return the cached response."""
-    fetch(session, url, host)
-    return fetch(session, url, host)
+    fetch(session, url, host, **dict(kwargs))
+    return fetch(session, url, host, **kwargs)
 
 
 def page_title(response: requests.Response) -> str:
@@ -237,3 +237,28 @@ def test_a_change_purges_the_page_its_listing_and_its_site_home_on_every_host(
         assert eventually(shows_new_title, True, PURGE_TIMEOUT), label
     item_page = fetch(visitor, f"{varnish.url}/nieuws/{item_id}", site.domain)
     assert page_title(item_page) == new_title
+
+
+@pytest.mark.slow
+def test_varnish_answers_its_health_page_itself(varnish, visitor):
+    response = fetch(visitor, f"{varnish.url}/varnish-health")
+
+    assert response.status_code == 200
+    assert "X-Cache-Rule" not in response.headers
+
+
+@pytest.mark.slow
+def test_a_page_and_its_json_at_the_same_url_are_cached_apart(varnish, site, visitor):
+    # plone.restapi answers JSON at a page's own URL to clients that ask for it.
+    url = f"{varnish.url}{site.path}/nieuws"
+    cached_twice(visitor, url)
+
+    api = cached_twice(visitor, url, headers={"Accept": "application/json"})
+    page = fetch(visitor, url)
+
+    assert api.headers["Content-Type"].startswith("application/json")
+    assert api.json()["@id"].endswith("/nieuws")
+    assert page.headers["Content-Type"].startswith("text/html")
+    assert page.headers["X-Cache"] == "HIT"
+    for name in ("X-Url", "X-Host"):
+        assert name not in page.headers
