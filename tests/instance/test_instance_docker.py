@@ -172,6 +172,8 @@ def test_the_image_builds_the_theme_then_installs_with_the_pins_and_runs_unprivi
     # The runtime stage gets the environment, not the build tools.
     runtime = text.rsplit("FROM python:3.11-slim\n", 1)[1]
     assert "COPY --from=build /app/.venv /app/.venv" in runtime
+    # pg_dump and pg_restore, for backups made from the image.
+    assert "postgresql-client" in runtime
     assert "node" not in runtime.lower()
 
 

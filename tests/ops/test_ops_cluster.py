@@ -69,6 +69,33 @@ def titles_in(session, base_url: str, folder: str) -> dict[str, str]:
 
 
 @pytest.mark.slow
+def test_a_site_made_on_one_instance_is_served_by_the_other_within_a_second(
+    instance_one, instance_two, admin
+):
+    made = admin.post(
+        f"{instance_two.url}/pro/@sites",
+        json={"id": "lek", "title": "Waterschap Lek", "organisation": "Lek"},
+        timeout=REQUEST_TIMEOUT,
+    )
+    acknowledged = time.monotonic()
+    assert made.status_code == 201, made.text
+
+    listed = admin.get(f"{instance_one.url}/pro/@sites/lek", timeout=REQUEST_TIMEOUT)
+    seen_after = time.monotonic() - acknowledged
+    page = admin.get(
+        f"{instance_one.url}/pro/lek",
+        headers={"Accept": "text/html"},
+        timeout=REQUEST_TIMEOUT,
+    )
+
+    assert listed.status_code == 200
+    assert listed.json()["title"] == "Waterschap Lek"
+    assert seen_after < PROPAGATION_LIMIT
+    assert page.status_code == 200
+    assert "Waterschap Lek" in page.text
+
+
+@pytest.mark.slow
 def test_a_content_edit_on_one_instance_is_served_by_the_other_within_a_second(
     instance_one, instance_two, admin, folder
 ):
