@@ -17,6 +17,8 @@ import tempfile
 # below matches it, so an upload fails in one place with one limit.
 MAX_REQUEST_BODY_SIZE = 1024**3
 
+MAX_CONFLICT_RETRIES = 6
+
 # Zope's defaults (1MB in memory, 1024 parts) reject long rich-text pages and
 # big Plone control panels; these stay bounded while leaving editors room.
 _DOS_PROTECTION = {
@@ -47,6 +49,10 @@ def render_zope_conf(cfg: InstanceConfig) -> str:
         # Zope honours verbose-security only with the Python security policy.
         f"security-policy-implementation {'python' if cfg.verbose_security else 'C'}",
         "default-zpublisher-encoding utf-8",
+        # Instances sharing one database conflict more often than threads of
+        # one process do: writes to the same folder and catalog from two
+        # instances at once ran out of Zope's default of three retries.
+        f"max-conflict-retries {MAX_CONFLICT_RETRIES}",
         "",
         "<environment>",
         f"  CHAMELEON_CACHE {_zconfig('var_dir', cfg.cache_dir)}",
