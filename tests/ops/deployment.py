@@ -19,13 +19,12 @@ REQUEST_TIMEOUT = 60
 VARNISH_START_TIMEOUT = 30.0
 
 
-def start_instance(
-    config: Path, admin_password: str, var_dir: Path, port: int | None = None
-) -> ZopeProcess:
+def launch_instance(config: Path, admin_password: str, var_dir: Path) -> ZopeProcess:
+    """Launch an instance of the platform without waiting for it to answer."""
     environ = {"PRO_DEMO": "0", "PRO_ADMIN_PASSWORD": admin_password}
     return ZopeProcess(
-        config, var_dir=var_dir, environ=environ, port=port, ready_path="/pro"
-    ).start()
+        config, var_dir=var_dir, environ=environ, ready_path="/pro"
+    ).launch()
 
 
 def http_session(auth: tuple[str, str] | None = None) -> requests.Session:

@@ -11,7 +11,6 @@ second instance, which belongs to this module.
 from concurrent.futures import ThreadPoolExecutor
 from deployment import add_content
 from deployment import REQUEST_TIMEOUT
-from deployment import start_instance
 import os
 import pytest
 import requests
@@ -23,16 +22,6 @@ import time
 # RelStorage polls for other instances' commits when a transaction begins.
 PROPAGATION_LIMIT = 1.0
 RECOVERY_LIMIT = 60.0
-
-
-@pytest.fixture(scope="module")
-def instance_two(instance_one, platform_config, admin_password, tmp_path_factory):
-    """The second instance, started once the first has made the platform."""
-    zope = start_instance(
-        platform_config, admin_password, tmp_path_factory.mktemp("instance-2")
-    )
-    yield zope
-    zope.stop()
 
 
 @pytest.fixture(scope="module")
