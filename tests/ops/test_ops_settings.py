@@ -1,6 +1,7 @@
 """The operations settings of ``instance.yaml``: which caching proxies to purge."""
 
 from pathlib import Path
+from pro.instance.cli import main
 from pro.instance.config import load_config
 from pro.instance.exceptions import ConfigError
 import pytest
@@ -64,3 +65,37 @@ def test_a_bad_pro_caching_proxies_is_refused_naming_the_variable(tmp_path):
         config_from(tmp_path, "", {"PRO_CACHING_PROXIES": "varnish"})
 
     assert refused.value.key == "PRO_CACHING_PROXIES"
+
+
+@pytest.mark.parametrize(
+    ("command", "status", "message"),
+    [
+        ("backup", 1, "backups are made of RelStorage databases"),
+        ("pack", 2, "packing with zodbpack is set up for relstorage"),
+    ],
+)
+def test_backup_and_pack_of_a_filestorage_instance_are_refused_saying_what_to_do(
+    tmp_path, capsys, command, status, message
+):
+    config = tmp_path / "instance.yaml"
+    config.write_text("db_storage: direct\n", encoding="utf-8")
+
+    assert main([command, "--config", str(config)]) == status
+
+    error = capsys.readouterr().err
+    assert message in error
+    assert not (tmp_path / "var" / "backups").exists()
+
+
+def test_restore_needs_the_backup_folder(tmp_path, capsys):
+    assert main(["restore", "--config", str(tmp_path / "instance.yaml")]) == 2
+    assert "--from" in capsys.readouterr().err
+
+
+def test_the_proxies_are_shown_as_resolved(tmp_path, capsys):
+    config = tmp_path / "instance.yaml"
+    config.write_text("caching_proxies: [http://a:6081, http://b:6081]\n")
+
+    assert main(["show", "--config", str(config)]) == 0
+
+    assert "caching_proxies = http://a:6081 http://b:6081" in capsys.readouterr().out

@@ -262,3 +262,35 @@ def test_a_page_and_its_json_at_the_same_url_are_cached_apart(varnish, site, vis
     assert page.headers["X-Cache"] == "HIT"
     for name in ("X-Url", "X-Host"):
         assert name not in page.headers
+
+
+@pytest.mark.slow
+def test_publishing_in_a_second_language_purges_that_languages_home(
+    varnish, instance_one, admin, visitor
+):
+    made = admin.post(
+        f"{instance_one.url}/pro/@sites",
+        json={
+            "id": "delta",
+            "title": "Deltaprogramma",
+            "organisation": "Deltacommissaris",
+            "languages": ["nl", "en"],
+        },
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert made.status_code == 201, made.text
+    english_home = f"{varnish.url}/pro/delta/en"
+    before = cached_twice(visitor, english_home)
+    assert before.headers["X-Cache"] == "HIT"
+    item = add_content(
+        admin,
+        f"{instance_one.url}/pro/delta/en/news",
+        **{"@type": "News Item", "id": "storm-surge", "title": "Storm surge barrier"},
+    )
+
+    publish(admin, item)
+
+    def home_shows_item():
+        return "Storm surge barrier" in fetch(visitor, english_home).text
+
+    assert eventually(home_shows_item, True, PURGE_TIMEOUT)

@@ -17,6 +17,7 @@ purges nothing twice). Two things are the platform's own:
   ``docker/varnish/default.vcl`` reads the host and path back from that form.
 """
 
+from Acquisition import aq_base
 from Acquisition import aq_inner
 from Acquisition import aq_parent
 from plone.cachepurging.interfaces import IPurgePathRewriter
@@ -43,7 +44,7 @@ _DOMAINS_KEY = "pro.caching.site-domains"
 @implementer(IPurgePaths)
 @adapter(IContentish)
 class ListingPurgePaths:
-    """The listing of an item's folder and the home page of its site.
+    """The listing of an item's folder and the home pages above it.
 
     Paths are relative to the request's virtual root, as plone.cachepurging
     expects of relative paths; the rewriter adds every host's form.
@@ -58,9 +59,11 @@ class ListingPurgePaths:
         parent = aq_parent(context)
         if IContentish.providedBy(parent):
             paths.extend(_views(parent, LISTING_VIEWS))
-        site = _site_of(context)
-        if site is not None and site is not context:
-            paths.extend(_views(site, ROOT_VIEWS))
+        # The site's home and, on a site with a second language, the home of
+        # the item's language folder: both show teasers of the newest items.
+        for root in (_site_of(context), _navigation_root(context)):
+            if root is not None and aq_base(root) is not aq_base(context):
+                paths.extend(_views(root, ROOT_VIEWS))
         return paths
 
     def getAbsolutePaths(self) -> list[str]:
@@ -130,6 +133,13 @@ def _site_of(item):
         if IPlatformSite.providedBy(candidate):
             return candidate
     return None
+
+
+def _navigation_root(item):
+    from plone import api
+
+    root = api.portal.get_navigation_root(item)
+    return None if aq_base(root) is aq_base(api.portal.get()) else root
 
 
 def _chain(item):

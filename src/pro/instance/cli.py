@@ -206,4 +206,6 @@ def _shown(value: object) -> str:
         return "true" if value else "false"
     if value is None:
         return "(not set)"
+    if isinstance(value, tuple):
+        return " ".join(value) or "(none)"
     return str(value)
