@@ -12,7 +12,8 @@ LINTED := $(wildcard src tests bench)
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-test instance run test lint format bench site theme clean
+.PHONY: help install install-test instance run test lint format bench site theme \
+	backup restore pack clean
 
 help:
 	@echo "make run     install and start the platform at http://localhost:8080/pro"
@@ -20,6 +21,9 @@ help:
 	@echo "make bench   print start-up, memory and site-creation figures"
 	@echo "make theme   rebuild the theme's CSS from npm (needs Node.js and npm)"
 	@echo "make site ARGS='--id x --title X --organisation Y'   create a site"
+	@echo "make backup  back up the RelStorage database and files (CONFIG=...)"
+	@echo "make restore BACKUP=var/backups/<time>   restore into an empty database"
+	@echo "make pack    pack the RelStorage database with zodbpack"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +92,17 @@ bench: install-test
 
 site: install
 	$(BIN)/pro-site --config $(CONFIG) create $(ARGS)
+
+# Operations on a RelStorage instance; they run beside the serving instances.
+backup: install
+	$(BIN)/pro-instance backup --config $(CONFIG)
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "make restore BACKUP=<backup folder>"; exit 2; }
+	$(BIN)/pro-instance restore --config $(CONFIG) --from "$(BACKUP)"
+
+pack: install
+	$(BIN)/pro-instance pack --config $(CONFIG)
 
 clean:
 	rm -rf $(VENV) var

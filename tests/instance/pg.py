@@ -160,61 +160,89 @@ def _connection_error(dsn: str) -> str | None:
 
 @contextmanager
 def _throwaway_cluster() -> Iterator[PostgreSQLServer]:
-    bin_dir = _postgresql_bin_dir()
-    run_as = _cluster_user()
-    folder = Path(tempfile.mkdtemp(prefix="pro-postgresql-"))
-    data_dir = folder / "data"
-    port = free_port(LOCAL_HOST)
-    try:
-        if run_as is not None:
-            shutil.chown(folder, user=run_as)
-        _run_as(
-            run_as,
-            bin_dir / "initdb",
-            "--auth=trust",
-            "--no-sync",
-            "-U",
-            "postgres",
-            "-D",
-            str(data_dir),
+    with private_cluster() as cluster:
+        yield cluster.server
+
+
+class PrivateCluster:
+    """A PostgreSQL cluster of our own, in a temporary folder on a free port.
+
+    Tests that stop or restart PostgreSQL use one, so the machine's shared
+    server is never touched. :meth:`restart` keeps the data and the port.
+    """
+
+    def __init__(self) -> None:
+        self.bin_dir = _postgresql_bin_dir()
+        self.run_as = _cluster_user()
+        self.folder = Path(tempfile.mkdtemp(prefix="pro-postgresql-"))
+        self.data_dir = self.folder / "data"
+        self.port = free_port(LOCAL_HOST)
+        self.server = PostgreSQLServer(
+            admin_dsn=make_dsn(
+                host=LOCAL_HOST, port=self.port, user="postgres", dbname="postgres"
+            ),
+            origin=f"throwaway cluster in {self.folder}",
         )
+
+    def create(self) -> None:
+        if self.run_as is not None:
+            shutil.chown(self.folder, user=self.run_as)
+        self._pg("initdb", "--auth=trust", "--no-sync", "-U", "postgres")
+        self.start()
+
+    def start(self) -> None:
         # The socket goes into the temporary folder too: the system's socket
         # folder may not be writable, and this cluster must not shadow it.
-        server_options = (
-            f"-c listen_addresses={LOCAL_HOST} -p {port} -k {folder} -c fsync=off"
+        options = (
+            f"-c listen_addresses={LOCAL_HOST} -p {self.port} -k {self.folder} "
+            "-c fsync=off"
         )
-        _run_as(
-            run_as,
-            bin_dir / "pg_ctl",
+        self._ctl(
             "start",
             "-w",
             "-t",
             str(_CLUSTER_START_TIMEOUT),
-            "-D",
-            str(data_dir),
             "-l",
-            str(folder / "server.log"),
+            str(self.folder / "server.log"),
             "-o",
-            server_options,
+            options,
         )
-        dsn = make_dsn(host=LOCAL_HOST, port=port, user="postgres", dbname="postgres")
+
+    def stop(self, mode: str = "fast") -> None:
+        self._ctl("stop", "-m", mode, "-w")
+
+    def restart(self) -> None:
+        """Stop the server, ending every session, and start it again."""
+        self.stop()
+        self.start()
+
+    def remove(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _ctl(self, *arguments: str) -> None:
+        self._pg("pg_ctl", *arguments)
+
+    def _pg(self, program: str, *arguments: str) -> None:
+        _run_as(
+            self.run_as, self.bin_dir / program, *arguments, "-D", str(self.data_dir)
+        )
+
+
+@contextmanager
+def private_cluster() -> Iterator[PrivateCluster]:
+    """Make, start and finally remove a :class:`PrivateCluster`.
+
+    :raises NoPostgreSQL: when the PostgreSQL binaries are missing or fail.
+    """
+    cluster = PrivateCluster()
+    try:
+        cluster.create()
         try:
-            yield PostgreSQLServer(
-                admin_dsn=dsn, origin=f"throwaway cluster in {folder}"
-            )
+            yield cluster
         finally:
-            _run_as(
-                run_as,
-                bin_dir / "pg_ctl",
-                "stop",
-                "-m",
-                "immediate",
-                "-w",
-                "-D",
-                str(data_dir),
-            )
+            cluster.stop(mode="immediate")
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        cluster.remove()
 
 
 def _postgresql_bin_dir() -> Path:

@@ -1,9 +1,10 @@
 """The first-start path of an instance, run by ``make run`` before serving.
 
 Every start it makes sure the Zope ``admin`` user exists and applies the
-instance's mail settings; on the first start it also creates the platform and,
-unless ``PRO_DEMO=0``, its demo sites. It runs in its own process before the
-WSGI server, because a FileStorage can be opened by one process at a time.
+instance's mail settings and caching proxies; on the first start it also
+creates the platform and, unless ``PRO_DEMO=0``, its demo sites. It runs in
+its own process before the WSGI server, because a FileStorage can be opened by
+one process at a time.
 
 There is never a default password: ``PRO_ADMIN_PASSWORD`` sets the admin's
 password on every start; without it a random one is made once, printed once and
@@ -45,6 +46,7 @@ def bootstrap(config: InstanceConfig, zope_conf: Path) -> None:
             portal = create_platform(app, config.site_id)
         setSite(portal)
         _apply_mail_settings(portal, config)
+        _apply_caching_proxies(config)
         transaction.commit()
 
         if created and config.demo:
@@ -138,6 +140,12 @@ def _write_private(path: Path, text: str) -> None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as file:
         file.write(text)
     os.chmod(path, 0o600)
+
+
+def _apply_caching_proxies(config: InstanceConfig) -> None:
+    from pro.caching.settings import set_caching_proxies
+
+    set_caching_proxies(config.caching_proxies)
 
 
 def _apply_mail_settings(portal, config: InstanceConfig) -> None:

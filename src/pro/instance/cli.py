@@ -1,9 +1,10 @@
-"""The ``pro-instance`` command: render, bootstrap or show one Zope instance.
+"""The ``pro-instance`` command: render, serve, back up, restore or pack an instance.
 
 Every subcommand reads the same YAML file (``--config``, ``instance.yaml`` in
 the working directory by default) and the ``PRO_*`` environment variables. A
 refused configuration is reported as one line on standard error, with exit
-status 2, and nothing is written.
+status 2, and nothing is written; a failed backup, restore or pack likewise,
+with status 1.
 """
 
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from pathlib import Path
 from pro.instance.config import InstanceConfig
 from pro.instance.config import load_config
 from pro.instance.config import SETTING_NAMES
+from pro.instance.exceptions import BackupError
 from pro.instance.exceptions import ConfigError
 from pro.instance.render import write_instance
 import argparse
@@ -20,6 +22,7 @@ import sys
 
 
 EXIT_CONFIG_ERROR = 2
+EXIT_FAILED = 1
 
 _KEYWORD_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)")
 _URI_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
@@ -42,10 +45,13 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_CONFIG_ERROR
 
     try:
-        return args.run(args.config)
+        return args.run(args)
     except ConfigError as exc:
         print(f"error: {exc.path or args.config}: {exc.message}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
+    except BackupError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def render(config_path: Path) -> int:
@@ -98,6 +104,36 @@ def show(config_path: Path) -> int:
     return 0
 
 
+def backup(config_path: Path) -> int:
+    """Write a backup of the database and the files beside it."""
+    from pro.instance.backup import backup as make_backup
+
+    config = load_config(config_path, os.environ)
+    made = make_backup(config, config_path)
+    print(f"Backed up into {made.path}")
+    return 0
+
+
+def restore(config_path: Path, folder: Path) -> int:
+    """Restore a backup folder into the instance's empty database."""
+    from pro.instance.backup import restore as restore_backup
+
+    config = load_config(config_path, os.environ)
+    restored = restore_backup(config, folder)
+    print(f"Restored {restored.path}; start the instances now")
+    return 0
+
+
+def pack(config_path: Path) -> int:
+    """Pack the database with zodbpack, removing unreachable objects."""
+    from pro.instance.pack import pack as pack_database
+
+    config = load_config(config_path, os.environ)
+    conf = pack_database(config)
+    print(f"Packed the database with {conf}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="pro-instance",
@@ -109,17 +145,36 @@ def _parser() -> argparse.ArgumentParser:
         ("bootstrap", bootstrap, "render, then create the Plone site if missing"),
         ("serve", serve, "bootstrap, then serve with runwsgi"),
         ("show", show, "print the resolved settings"),
+        ("backup", backup, "back up the RelStorage database and the files beside it"),
+        ("pack", pack, "pack the RelStorage database with zodbpack"),
     ]
     for name, run, summary in subcommands:
-        command = commands.add_parser(name, help=summary, description=summary)
-        command.add_argument(
-            "--config",
-            type=Path,
-            default=Path("instance.yaml"),
-            help="the instance YAML file (default: %(default)s)",
-        )
-        command.set_defaults(run=run)
+        command = _subcommand(commands, name, summary)
+        command.set_defaults(run=lambda args, run=run: run(args.config))
+
+    command = _subcommand(
+        commands, "restore", "restore a backup folder into an empty database"
+    )
+    command.add_argument(
+        "--from",
+        dest="backup",
+        type=Path,
+        required=True,
+        help="the backup folder, as printed by the backup command",
+    )
+    command.set_defaults(run=lambda args: restore(args.config, args.backup))
     return parser
+
+
+def _subcommand(commands, name: str, summary: str) -> argparse.ArgumentParser:
+    command = commands.add_parser(name, help=summary, description=summary)
+    command.add_argument(
+        "--config",
+        type=Path,
+        default=Path("instance.yaml"),
+        help="the instance YAML file (default: %(default)s)",
+    )
+    return command
 
 
 def _report_rendered(etc_dir: Path) -> None:
@@ -151,4 +206,6 @@ def _shown(value: object) -> str:
         return "true" if value else "false"
     if value is None:
         return "(not set)"
+    if isinstance(value, tuple):
+        return " ".join(value) or "(none)"
     return str(value)

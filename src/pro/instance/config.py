@@ -2,10 +2,11 @@
 
 Every key is optional. A value is checked when the file is read, not when Zope
 starts, so a typing mistake is reported with the key's name instead of as a
-ZConfig traceback on a production host. ``PRO_HTTP_PORT``, ``PRO_VAR_DIR`` and
-``PRO_DB_DSN`` override the file, because containers and CI set them per
-process; ``PRO_ADMIN_PASSWORD`` and ``PRO_DEMO`` exist only in the environment,
-so a secret never has to be written into a file. An empty environment variable
+ZConfig traceback on a production host. ``PRO_HTTP_PORT``, ``PRO_VAR_DIR``,
+``PRO_DB_DSN`` and ``PRO_CACHING_PROXIES`` (URLs separated by spaces) override
+the file, because containers and CI set them per process;
+``PRO_ADMIN_PASSWORD`` and ``PRO_DEMO`` exist only in the environment, so a
+secret never has to be written into a file. An empty environment variable
 counts as unset, which is what ``${NAME:-}`` in a compose file produces.
 """
 
@@ -16,6 +17,7 @@ from dataclasses import field
 from pathlib import Path
 from pro.instance.exceptions import ConfigError
 from typing import Any
+from urllib.parse import urlsplit
 import difflib
 import os
 import re
@@ -60,9 +62,20 @@ class InstanceConfig:
     mail_smtp_port: int = 25
     mail_from_address: str = "noreply@localhost"
     mail_from_name: str = "PRO"
+    caching_proxies: tuple[str, ...] = ()
+    backup_dir: Path | None = None
+    pack_days: int = 1
     site_id: str = "pro"
     admin_password: str | None = field(default=None, repr=False)
     demo: bool = True
+
+    def __post_init__(self) -> None:
+        if self.backup_dir is None:
+            object.__setattr__(self, "backup_dir", self.var_dir / "backups")
+
+    @property
+    def zodbpack_conf_path(self) -> Path:
+        return self.etc_dir / "zodbpack.conf"
 
     @property
     def etc_dir(self) -> Path:
@@ -127,6 +140,8 @@ def _load(path: Path, environ: Mapping[str, str]) -> InstanceConfig:
     values = {key: _PARSERS[key](key, value) for key, value in document.items()}
     values.update(_environment_overrides(environ))
     values["var_dir"] = _var_dir(path, values.get("var_dir", "var"), environ)
+    if "backup_dir" in values:
+        values["backup_dir"] = _folder_from_file(path, values["backup_dir"])
     config = InstanceConfig(**values)
 
     _require_dsn_for_relstorage(config)
@@ -189,6 +204,10 @@ def _var_dir(config_path: Path, value: str, environ: Mapping[str, str]) -> Path:
     return Path(os.path.abspath(var_dir))
 
 
+def _folder_from_file(config_path: Path, value: str) -> Path:
+    return Path(os.path.abspath(config_path.parent / Path(value).expanduser()))
+
+
 def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
 
@@ -199,6 +218,10 @@ def _environment_overrides(environ: Mapping[str, str]) -> dict[str, Any]:
     dsn = _from_environment(environ, "PRO_DB_DSN")
     if dsn is not None:
         overrides["db_relstorage_postgresql_dsn"] = _text()("PRO_DB_DSN", dsn)
+
+    proxies = _from_environment(environ, "PRO_CACHING_PROXIES")
+    if proxies is not None:
+        overrides["caching_proxies"] = _url_list("PRO_CACHING_PROXIES", proxies.split())
 
     overrides["admin_password"] = _from_environment(environ, "PRO_ADMIN_PASSWORD")
 
@@ -314,6 +337,26 @@ def _byte_size(key: str, value: Any) -> int:
     return int(match["number"]) * _SIZE_UNITS[unit]
 
 
+def _url_list(key: str, value: Any) -> tuple[str, ...]:
+    allowed = "a list of base URLs such as [http://varnish:6081]"
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise ConfigError(key, _not_allowed(key, value, allowed))
+    for url in value:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        is_base_url = (
+            parts is not None
+            and parts.scheme in ("http", "https")
+            and parts.hostname
+            and parts.path in ("", "/")
+            and not parts.query
+        )
+        if not is_base_url:
+            raise ConfigError(key, _not_allowed(key, url, allowed))
+    return tuple(url.rstrip("/") for url in value)
+
+
 _PARSERS: dict[str, Parser] = {
     "http_host": _text(re.compile(r"\S+"), "a host name or address"),
     "http_port": _whole_number(1, 65535),
@@ -334,6 +377,9 @@ _PARSERS: dict[str, Parser] = {
     "mail_smtp_port": _whole_number(1, 65535),
     "mail_from_address": _email_address,
     "mail_from_name": _text(),
+    "caching_proxies": _url_list,
+    "backup_dir": _text(allowed="a folder path"),
+    "pack_days": _whole_number(0),
     "site_id": _text(
         _SITE_ID, "letters, digits, '.', '_' and '-', starting with a letter or digit"
     ),

@@ -1,4 +1,4 @@
-"""The one error the instance configuration raises."""
+"""The errors of the instance tools: a refused configuration, a failed backup."""
 
 from pathlib import Path
 
@@ -23,3 +23,8 @@ class ConfigError(ValueError):
         if self.path is None:
             return self.message
         return f"{self.path}: {self.message}"
+
+
+class BackupError(RuntimeError):
+    """A backup, restore or pack cannot be made; the message says why and how
+    to fix it, and nothing was left half-done."""

@@ -160,6 +160,14 @@ class ZopeProcess:
         :raises ZopeStartError: when the process exits first or does not
             answer within :attr:`start_timeout`; it is stopped either way.
         """
+        return self.launch().wait_until_ready()
+
+    def launch(self) -> "ZopeProcess":
+        """Launch ``pro-instance serve`` without waiting for it.
+
+        Lets a caller start several servers, or do other work, while each
+        starts; :meth:`wait_until_ready` waits for the answer.
+        """
         if self._process is not None:
             raise RuntimeError("a ZopeProcess can be started only once")
 
@@ -168,6 +176,18 @@ class ZopeProcess:
         self.launched_at = time.monotonic()
         try:
             self._launch(command)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def wait_until_ready(self) -> "ZopeProcess":
+        """Wait until the launched server answers HTTP; see :meth:`start`."""
+        if self._process is None:
+            raise RuntimeError("the Zope process was not launched")
+        if self.ready_seconds is not None:
+            return self
+        try:
             self._wait_until_answering()
         except BaseException:
             self.stop()

@@ -17,6 +17,8 @@ import tempfile
 # below matches it, so an upload fails in one place with one limit.
 MAX_REQUEST_BODY_SIZE = 1024**3
 
+MAX_CONFLICT_RETRIES = 6
+
 # Zope's defaults (1MB in memory, 1024 parts) reject long rich-text pages and
 # big Plone control panels; these stay bounded while leaving editors room.
 _DOS_PROTECTION = {
@@ -47,6 +49,10 @@ def render_zope_conf(cfg: InstanceConfig) -> str:
         # Zope honours verbose-security only with the Python security policy.
         f"security-policy-implementation {'python' if cfg.verbose_security else 'C'}",
         "default-zpublisher-encoding utf-8",
+        # Instances sharing one database conflict more often than threads of
+        # one process do: writes to the same folder and catalog from two
+        # instances at once ran out of Zope's default of three retries.
+        f"max-conflict-retries {MAX_CONFLICT_RETRIES}",
         "",
         "<environment>",
         f"  CHAMELEON_CACHE {_zconfig('var_dir', cfg.cache_dir)}",
@@ -156,6 +162,34 @@ def write_instance(cfg: InstanceConfig) -> Path:
     _replace_file(cfg.zope_conf_path, zope_conf)
     _replace_file(cfg.zope_ini_path, zope_ini)
     return cfg.etc_dir
+
+
+def render_zodbpack_conf(cfg: InstanceConfig) -> str:
+    """Return the configuration ``zodbpack`` reads to pack the database.
+
+    The storage is the instance's own, with garbage collection on: in a
+    history-free database packing keeps no old states (there are none) but
+    removes the objects nothing refers to any more, such as deleted content.
+
+    :raises ConfigError: when the instance does not use RelStorage.
+    """
+    if cfg.db_storage != "relstorage":
+        raise ConfigError(
+            "db_storage",
+            "db_storage: packing with zodbpack is set up for relstorage; pack a "
+            "FileStorage from the Zope control panel",
+        )
+    storage = _relstorage(cfg)
+    storage.insert(1, "  pack-gc true")
+    return "\n".join([_HEADER, "%import relstorage", *storage]) + "\n"
+
+
+def write_zodbpack_conf(cfg: InstanceConfig) -> Path:
+    """Write ``etc/zodbpack.conf``, readable by its owner only (it holds the DSN)."""
+    text = render_zodbpack_conf(cfg)
+    cfg.etc_dir.mkdir(parents=True, exist_ok=True)
+    _replace_file(cfg.zodbpack_conf_path, text)
+    return cfg.zodbpack_conf_path
 
 
 def _product_config(cfg: InstanceConfig) -> list[str]:
