@@ -12,7 +12,8 @@ LINTED := $(wildcard src tests bench)
 export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help install install-test instance run test lint format bench site theme clean
+.PHONY: help install install-test instance run test lint format bench site theme clean \
+	mail-worker
 
 help:
 	@echo "make run     install and start the platform at http://localhost:8080/pro"
@@ -20,6 +21,7 @@ help:
 	@echo "make bench   print start-up, memory and site-creation figures"
 	@echo "make theme   rebuild the theme's CSS from npm (needs Node.js and npm)"
 	@echo "make site ARGS='--id x --title X --organisation Y'   create a site"
+	@echo "make mail-worker   send the queued mail (stop make run first on FileStorage)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +90,11 @@ bench: install-test
 
 site: install
 	$(BIN)/pro-site --config $(CONFIG) create $(ARGS)
+
+# Drains the outbox; on the embedded FileStorage it needs the database to
+# itself, so stop make run first (on RelStorage it runs beside the servers).
+mail-worker: install
+	$(BIN)/pro-mail-worker --config $(CONFIG) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var

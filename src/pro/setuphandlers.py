@@ -2,6 +2,7 @@
 
 from plone import api
 from plone.base.interfaces import INonInstallable
+from pro.mail.storage import install_mail_store
 from pro.platform import domains
 from pro.platform import workflow
 from zope.interface import implementer
@@ -17,6 +18,7 @@ def post_install(setup_tool) -> None:
     portal = api.portal.get()
     workflow.install_site_policy(portal)
     domains.install_domain_router(portal)
+    install_mail_store(portal)
 
 
 def uninstall(setup_tool) -> None:
