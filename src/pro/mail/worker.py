@@ -432,6 +432,14 @@ def main(argv: list[str] | None = None) -> int:
             config.mail_smtp_port,
         )
         worker.run(once=args.once, interval=args.interval)
+        from pro.mail.outbox import outbox_counts
+        from pro.mail.storage import mail_store
+        import json
+
+        logger.info(
+            "Stopping; outbox: %s",
+            json.dumps(outbox_counts(mail_store(portal).outbox), sort_keys=True),
+        )
     return 0
 
 
@@ -464,3 +472,7 @@ def _parser() -> argparse.ArgumentParser:
         "--status", action="store_true", help="print the outbox's counts and exit"
     )
     return parser
+
+
+if __name__ == "__main__":
+    sys.exit(main())
