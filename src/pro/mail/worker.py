@@ -11,7 +11,7 @@ is stopped; on RelStorage it runs beside the servers.
 
 Exactly once across a crash. A mail is out once the SMTP server answers the
 end of its data (the final ``.``), and no database commit can be atomic with
-that answer. The worker narrows the gap to the one message in flight and
+that answer. The worker narrows the gap to the messages in flight and
 decides it explicitly:
 
 1. the message is claimed (committed): a crash now sends it later, once;
@@ -19,16 +19,21 @@ decides it explicitly:
    final ``.``; a crash now drops the connection, the server discards the
    incomplete mail, and the message is sent later, once;
 3. the state ``sending`` is committed, then the ``.`` is written;
-4. the answer is recorded.
+4. the answer is recorded (committed with the next group, or at once when
+   it is a refusal).
+
+A durable commit costs a disk flush, so the worker runs steps 2 to 4 for a
+group of messages at once, each on its own SMTP connection (``--connections``,
+20 by default): one commit marks the whole group ``sending``.
 
 A worker that finds a message left in ``sending`` by a dead worker cannot
 know whether the server took it: the ``.`` had been written (step 3 only
 starts once the commit returned) and a server normally accepts what it
 received whole. It marks the message ``in-doubt`` and does not send it again,
 logging its Message-ID so an operator can look it up in the mail server's
-log. This chooses "never twice" over "always", for one message per crash,
-because a second copy of a newsletter annoys thousands of times more often
-than a crash falls between a written ``.`` and its answer.
+log. This chooses "never twice" over "always", for at most one group of
+messages per crash, because a second copy of a newsletter annoys thousands of
+times more often than a crash falls between a written ``.`` and its answer.
 
 Temporary failures (4xx, a dropped connection before step 3) are retried
 with exponential back-off, up to :data:`MAX_ATTEMPTS`; permanent ones (5xx)
@@ -84,10 +89,18 @@ class SmtpSettings:
 class Worker:
     """Drains the outbox of one platform; see the module docstring."""
 
-    def __init__(self, portal, smtp: SmtpSettings, batch_size: int = 100):
+    def __init__(
+        self,
+        portal,
+        smtp: SmtpSettings,
+        batch_size: int = 100,
+        connections: int = 20,
+    ):
         self.portal = portal
         self.smtp = smtp
         self.batch_size = batch_size
+        # Parallel SMTP connections; one durable commit covers one mail on each.
+        self.connections = max(1, connections)
         self.worker_id = f"{socket.gethostname()}:{os.getpid()}:{int(time.time())}"
         self.sent = 0
         self._templates: dict = {}
@@ -101,7 +114,7 @@ class Worker:
         return mail_store(self.portal)
 
     def stop(self, *_args) -> None:
-        """Finish the message in flight, then stop (SIGTERM, SIGINT)."""
+        """Finish the group in flight, then stop (SIGTERM, SIGINT)."""
         self._stopping = True
 
     def run(self, once: bool = False, interval: float = 5.0) -> int:
@@ -198,15 +211,24 @@ class Worker:
         return []
 
     def _send_batch(self, batch) -> None:
-        connection = None
+        """Send ``batch`` over up to :attr:`connections` SMTP connections.
+
+        The messages go in groups, one per connection: each gets its envelope
+        and data but for the final ``.``; one commit then marks the whole
+        group ``sending``; then every connection gets its ``.`` and its answer
+        is read. The crash reasoning of the module docstring holds for each
+        message, and a group costs one durable commit instead of one a message.
+        """
+        pool: list = [None] * self.connections
         try:
-            for message in batch:
+            for start in range(0, len(batch), self.connections):
                 if self._stopping:
                     break
-                connection = self._deliver(connection, message)
+                self._send_group(batch[start : start + self.connections], pool)
         finally:
-            if connection is not None:
-                _quit(connection)
+            for connection in pool:
+                if connection is not None:
+                    _quit(connection)
             self._release_unsent(batch)
             transaction.commit()
         logger.info("Sent a batch of %d; %d sent by this worker", len(batch), self.sent)
@@ -217,59 +239,86 @@ class Worker:
             if message.state == CLAIMED and message.claimed_by == self.worker_id:
                 outbox_module.release(outbox, message, time.time())
 
-    def _deliver(self, connection, message):
-        """Send one claimed message; returns the connection to reuse (or None)."""
+    def _send_group(self, group, pool: list) -> None:
+        prepared = []
+        for slot, message in enumerate(group):
+            pool[slot], ready = self._prepare(pool[slot], message)
+            if ready:
+                prepared.append((slot, message))
+        if not prepared:
+            transaction.commit()
+            return
+
+        try:
+            for _slot, message in prepared:
+                message.state = SENDING
+                message.attempts += 1
+            transaction.commit()
+        except ConflictError:
+            # No data was ended yet: closing the connections makes the server
+            # discard every mail of the group; they stay claimed until released.
+            transaction.abort()
+            for slot, _message in prepared:
+                pool[slot] = _drop(pool[slot])
+            return
+
+        for slot, _message in prepared:
+            try:
+                pool[slot].send(b".\r\n")
+            except (smtplib.SMTPException, OSError):
+                pass  # the missing answer below tells
+        refused = False
+        for slot, message in prepared:
+            pool[slot], ok = self._finish_sending(pool[slot], message)
+            refused = refused or not ok
+        if refused:
+            # A refusal must not be mistaken for "in doubt" after a crash.
+            transaction.commit()
+
+    def _prepare(self, connection, message):
+        """Everything but the final ``.``; returns (connection, ready)."""
         store = self.store
         if message.channels and not _still_subscribed(store, message):
             outbox_module.finish(store.outbox, message, DROPPED, time.time())
-            return connection
+            return connection, False
 
-        template = self._template(message.content)
-        data = template.render(message)
+        data = self._template(message.content).render(message)
         try:
             if connection is None:
                 connection = self._connect()
-            refusal = _envelope(connection, template.sender, message.recipient)
+            sender = self._template(message.content).sender
+            refusal = _envelope(connection, sender, message.recipient)
             if refusal is not None:
                 self._refused(message, *refusal)
-                return connection
+                return connection, False
             connection.send(_data_block(data))
         except (smtplib.SMTPException, OSError) as error:
             self._temporary(message, f"connection: {error}")
-            return _drop(connection)
+            return _drop(connection), False
+        return connection, True
 
+    def _finish_sending(self, connection, message):
+        """Read the answer to a message's ``.``; returns (connection, accepted)."""
+        store = self.store
         try:
-            message.state = SENDING
-            message.attempts += 1
-            transaction.commit()
-        except ConflictError:
-            # The data is not ended yet: closing the connection makes the
-            # server discard it, and the message stays claimed until released.
-            transaction.abort()
-            return _drop(connection)
-
-        try:
-            connection.send(b".\r\n")
             code, reply = connection.getreply()
         except (smtplib.SMTPException, OSError) as error:
             outbox_module.finish(
                 store.outbox, message, IN_DOUBT, time.time(), f"no answer: {error}"
             )
-            transaction.commit()
             logger.warning(
                 "No answer to the end of %s; marked in doubt", message.message_id
             )
-            return _drop(connection)
-
+            return _drop(connection), True
         if code == 250:
-            outbox_module.finish(store.outbox, message, SENT, time.time())
             from pro.mail.subscriptions import record_delivery
 
+            outbox_module.finish(store.outbox, message, SENT, time.time())
             record_delivery(store, message.recipient)
             self.sent += 1
-        else:
-            self._refused(message, code, reply)
-        return connection
+            return connection, True
+        self._refused(message, code, reply)
+        return connection, False
 
     def _refused(self, message, code: int, reply: bytes) -> None:
         text = f"{code} {reply.decode('utf-8', 'replace')[:200]}"
@@ -281,16 +330,15 @@ class Worker:
             outbox_module.finish(self.store.outbox, message, FAILED, time.time(), text)
             record_permanent_failure(self.store, message.recipient)
             logger.warning("Message %s refused: %s", message.message_id, text)
-        transaction.commit()
 
     def _temporary(self, message, error: str) -> None:
         outbox = self.store.outbox
+        if message.state != SENDING:
+            message.attempts += 1
         if message.attempts >= MAX_ATTEMPTS:
             outbox_module.finish(outbox, message, FAILED, time.time(), error)
             logger.warning("Message %s gave up: %s", message.message_id, error)
             return
-        if message.state != SENDING:
-            message.attempts += 1
         delay = min(FIRST_RETRY * 2 ** (message.attempts - 1), LAST_RETRY)
         message.error = error
         outbox_module.release(outbox, message, time.time() + delay)
@@ -422,7 +470,9 @@ def main(argv: list[str] | None = None) -> int:
 
             print(json.dumps(outbox_counts(mail_store(portal).outbox), sort_keys=True))
             return 0
-        worker = Worker(portal, _smtp_settings(portal, config), args.batch)
+        worker = Worker(
+            portal, _smtp_settings(portal, config), args.batch, args.connections
+        )
         signal.signal(signal.SIGTERM, worker.stop)
         signal.signal(signal.SIGINT, worker.stop)
         logger.info(
@@ -464,7 +514,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the instance YAML file (default: %(default)s)",
     )
     parser.add_argument("--once", action="store_true", help="stop when nothing is due")
-    parser.add_argument("--batch", type=int, default=100, help="messages per claim")
+    parser.add_argument("--batch", type=int, default=200, help="messages per claim")
+    parser.add_argument(
+        "--connections",
+        type=int,
+        default=20,
+        help="SMTP connections used at once (default: %(default)s)",
+    )
     parser.add_argument(
         "--interval", type=float, default=5.0, help="seconds between polls when idle"
     )
