@@ -259,3 +259,34 @@ def test_administrators_export_and_erase_one_address(platform_admin, anonymous, 
     assert (
         platform_admin.delete("@mail-subscribers/anna@example.org").status_code == 404
     )
+
+
+def test_answers_match_the_openapi_description(anonymous, platform_admin, site):
+    from pathlib import Path
+    import jsonschema
+    import pro.mail
+    import yaml
+
+    document = yaml.safe_load(
+        (Path(pro.mail.__file__).parent / "openapi.yaml").read_text()
+    )
+
+    def check(answer, schema_name):
+        schema = {
+            "$ref": f"#/components/schemas/{schema_name}",
+            "components": document["components"],
+        }
+        jsonschema.validate(answer.json(), schema)
+
+    ok = anonymous.post(
+        "@subscribe", json={"email": "a@example.org", "channels": ["press:waterbeheer"]}
+    )
+    bad = anonymous.post("@subscribe", json={"email": "a@", "channels": []})
+    exported = platform_admin.get("@mail-subscribers/a@example.org")
+
+    assert (ok.status_code, bad.status_code, exported.status_code) == (202, 400, 200)
+    operation = document["paths"]["/{site}/@subscribe"]["post"]
+    assert {"202", "400", "429"} <= set(operation["responses"])
+    check(bad, "MailError")
+    check(exported, "SubscriberExport")
+    assert set(ok.json()) == {"message"}
