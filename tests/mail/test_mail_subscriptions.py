@@ -290,3 +290,37 @@ def test_answers_match_the_openapi_description(anonymous, platform_admin, site):
     check(bad, "MailError")
     check(exported, "SubscriberExport")
     assert set(ok.json()) == {"message"}
+
+
+def test_a_subscribe_block_on_a_landing_page_subscribes(site, smtp, send_mail):
+    home = site[site.getDefaultPage()]
+    with api.env.adopt_roles(["Manager"]):
+        api.content.create(
+            container=home,
+            type="SubscribeBlock",
+            id="blijf-op-de-hoogte",
+            title="Blijf op de hoogte",
+            text="Eén keer per maand.",
+        )
+    transaction.commit()
+
+    page = requests.get(home.absolute_url(), timeout=30)
+    assert page.status_code == 200
+    assert "Blijf op de hoogte" in page.text
+    assert 'value="newsletter:waterbeheer"' in page.text
+    action = re.search(r'<form method="post"\s+action="([^"]+@@aanmelden)"', page.text)
+    assert action, "the block's form posts to the subscribe page"
+    token = re.search(r'name="_authenticator" value="([^"]+)"', page.text).group(1)
+
+    done = requests.post(
+        action.group(1),
+        data={
+            "email": "anna@example.org",
+            "channels:list": "newsletter:waterbeheer",
+            "_authenticator": token,
+        },
+        timeout=30,
+    )
+
+    assert done.status_code == 200 and "Kijk in uw mailbox" in done.text
+    assert send_mail() == 1

@@ -26,6 +26,8 @@ BLOCK_TYPES = (
     "HighlightsBlock",
     "CallToActionBlock",
     "FormBlock",
+    # The e-mail service's form (pro.mail.content).
+    "SubscribeBlock",
 )
 
 # What a teaser list may show, by the block that brings it.

@@ -131,6 +131,24 @@ class SubscribePage(BrowserView):
         return channel_label(channel)
 
 
+class SubscribeBlockView(BrowserView):
+    """The subscribe block on a landing page: its site's channels, posting to
+    the site's subscribe page."""
+
+    def heading_id(self) -> str:
+        return f"block-{self.context.getId()}"
+
+    def channels(self) -> list:
+        return offered_channels(self.context)
+
+    def action(self) -> str:
+        root = api.portal.get_navigation_root(self.context)
+        return f"{root.absolute_url()}/@@aanmelden"
+
+    def label(self, channel) -> str:
+        return channel_label(channel)
+
+
 class TokenPage(BrowserView):
     """A page whose subject is the signed token after its name."""
 
