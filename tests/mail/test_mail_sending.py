@@ -370,3 +370,24 @@ def test_repeated_permanent_failures_stop_mail_to_an_address(site, smtp):
         record_permanent_failure(store(), "weg@example.org")
 
     assert subscriber.undeliverable
+
+
+def test_an_alert_for_a_future_date_waits_and_drops_if_retracted(site, smtp, send_mail):
+    from DateTime import DateTime
+
+    subscribe("journalist@example.org", [PRESS])
+    item = news(site, "Later", press_release=True)
+    item.effective_date = DateTime() + 1
+    transaction.commit()
+    publish(item)
+    transaction.commit()
+
+    assert send_mail() == 0
+    with api.env.adopt_roles(["Manager"]):
+        api.content.transition(item, transition="retract")
+    (mailing,) = store().outbox.mailings.values()
+    mailing.not_before = time.time() - 1
+    transaction.commit()
+
+    assert send_mail() == 0
+    assert len(store().outbox.mailings) == 0

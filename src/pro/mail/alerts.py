@@ -79,6 +79,7 @@ def queue_press_alert(item):
         not_before=record["not_before"],
         frequency="immediate",
         title=item.Title(),
+        source=item.UID(),
     )
     logger.info(
         "Queued a press alert for %s to %d subscriber(s) of %s",

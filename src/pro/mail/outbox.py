@@ -121,6 +121,9 @@ class Mailing(Persistent):
         # Only recipients with this alert frequency, when set.
         self.frequency = opts.get("frequency")
         self.title = opts.get("title", "")
+        # The UID of the item it announces (a press alert), checked again
+        # when the mailing starts.
+        self.source = opts.get("source", "")
 
 
 class Outbox(Persistent):
@@ -176,6 +179,7 @@ def queue_mailing(
     not_before: float | None = None,
     frequency: str | None = None,
     title: str = "",
+    source: str = "",
     now: float | None = None,
 ) -> Mailing:
     """Queue one mail to every address in ``recipients`` (a snapshot is taken)."""
@@ -192,6 +196,7 @@ def queue_mailing(
         not_before=not_before,
         frequency=frequency,
         title=title,
+        source=source,
     )
     outbox.mailings[key] = mailing
     return mailing
@@ -206,11 +211,16 @@ def cancel_mailing(outbox: Outbox, key: int) -> bool:
     return True
 
 
-def expand_mailings(store, limit: int, now: float, personal_links) -> int:
+def expand_mailings(
+    store, limit: int, now: float, personal_links, still_wanted=None
+) -> int:
     """Turn up to ``limit`` recipients of due mailings into messages.
 
     :param personal_links: called with the mailing and an address, returns the
         recipient's personal placeholder values (their signed links).
+    :param still_wanted: called with a mailing about to start; when it answers
+        False (the announced item was retracted meanwhile) the mailing is
+        dropped.
     :returns: how many messages were made.
     """
     outbox = store.outbox
@@ -220,6 +230,9 @@ def expand_mailings(store, limit: int, now: float, personal_links) -> int:
             break
         mailing = outbox.mailings[key]
         if mailing.not_before > now:
+            continue
+        if not mailing.expanded and still_wanted and not still_wanted(mailing):
+            del outbox.mailings[key]
             continue
         count, exhausted = _expand(store, mailing, limit - made, now, personal_links)
         made += count

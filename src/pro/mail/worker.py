@@ -199,7 +199,11 @@ class Worker:
                 waiting = len(store.outbox.due)
                 if waiting < self.batch_size:
                     outbox_module.expand_mailings(
-                        store, self.batch_size - waiting, now, personal_links
+                        store,
+                        self.batch_size - waiting,
+                        now,
+                        personal_links,
+                        still_wanted=_source_still_published,
                     )
                 batch = outbox_module.claim(
                     store.outbox, self.worker_id, self.batch_size, now
@@ -375,6 +379,19 @@ class Worker:
         transaction.commit()
         if removed:
             logger.info("Removed %d finished outbox record(s)", removed)
+
+
+def _source_still_published(mailing) -> bool:
+    """Whether the item a mailing announces is still published (or it has none)."""
+    if not getattr(mailing, "source", ""):
+        return True
+    from plone import api
+
+    item = api.content.get(UID=mailing.source)
+    if item is not None and api.content.get_state(item, default="") == "published":
+        return True
+    logger.info("Dropped the alert %r: its item is no longer published", mailing.title)
+    return False
 
 
 def _envelope(connection, sender: str, recipient: str):
