@@ -15,6 +15,9 @@ import requests
 import transaction
 
 
+NEWSLETTER_CHANNEL = "newsletter:waterbeheer"
+
+
 @pytest.fixture
 def anonymous(site):
     return RestClient(site.absolute_url())
@@ -324,3 +327,31 @@ def test_a_subscribe_block_on_a_landing_page_subscribes(site, smtp, send_mail):
 
     assert done.status_code == 200 and "Kijk in uw mailbox" in done.text
     assert send_mail() == 1
+
+
+def test_the_administrators_page_exports_and_erases(site, functional_portal):
+    subscribe("anna@example.org", [NEWSLETTER_CHANNEL])
+    transaction.commit()
+    url = f"{functional_portal.absolute_url()}/@@mail-subscriber"
+    session = requests.Session()
+    session.auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    page = session.get(url, timeout=30)
+    token = re.search(r'name="_authenticator" value="([^"]+)"', page.text).group(1)
+
+    exported = session.post(
+        url,
+        data={"email": "anna@example.org", "export": "1", "_authenticator": token},
+        timeout=30,
+    )
+    erased = session.post(
+        url,
+        data={"email": "anna@example.org", "erase": "1", "_authenticator": token},
+        timeout=30,
+    )
+
+    assert exported.json()["subscription"]["address"] == "anna@example.org"
+    assert "attachment" in exported.headers["Content-Disposition"]
+    assert erased.status_code == 200 and "gewist" in erased.text
+    assert "anna@example.org" not in store().subscribers
+    refused = requests.get(url, timeout=30)
+    assert "require_login" in refused.url or refused.status_code in (401, 403)
