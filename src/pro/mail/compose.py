@@ -274,7 +274,10 @@ class MessageTemplate:
         raw = message.as_bytes()
         self.head, self.body = raw.split(b"\r\n\r\n", 1)
         self.sender = parseaddr(content.sender)[1]
-        self.personal_in_html = html_cte == "7bit"
+        self.content = content
+        # An HTML part that had to be quoted-printable may have a placeholder
+        # split across lines; such a mail is then built whole per recipient.
+        self.shared_body = html_cte == "7bit"
 
     def render(self, message) -> bytes:
         """The bytes of ``message``'s mail: its headers, then the shared body."""
@@ -287,6 +290,8 @@ class MessageTemplate:
         if unsubscribe:
             head.append(f"List-Unsubscribe: <{unsubscribe}>")
             head.append("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+        if not self.shared_body:
+            return "\r\n".join(head).encode("ascii") + b"\r\n" + self._whole(message)
         body = self.body
         for name, url in message.personal.items():
             body = body.replace(
@@ -299,6 +304,22 @@ class MessageTemplate:
         return (
             "\r\n".join(head).encode("ascii") + b"\r\n" + self.head + b"\r\n\r\n" + body
         )
+
+    def _whole(self, message) -> bytes:
+        content = self.content
+        text, markup = content.text, content.html
+        for name, url in message.personal.items():
+            text = text.replace(placeholder(name, "text"), url)
+            markup = markup.replace(placeholder(name, "html"), html.escape(url))
+        whole = EmailMessage(policy=SMTP_POLICY)
+        whole["From"] = content.sender
+        whole["Subject"] = content.subject
+        for name, value in content.headers.items():
+            whole[name] = value
+        whole.set_content(text, cte="quoted-printable")
+        whole.add_alternative(markup, subtype="html", cte="quoted-printable")
+        whole["Content-Language"] = content.lang
+        return whole.as_bytes()
 
 
 def _fits_7bit(text: str) -> bool:

@@ -28,6 +28,7 @@ from BTrees.LLBTree import LLTreeSet
 from BTrees.LOBTree import LOBTree
 from BTrees.OOBTree import OOTreeSet
 from email.utils import make_msgid
+from itertools import islice
 from persistent import Persistent
 import secrets
 import time
@@ -278,6 +279,11 @@ def _wants(subscriber, mailing: Mailing) -> bool:
     return any(channel in subscriber.channels for channel in mailing.channels)
 
 
+def due_count(outbox: Outbox, now: float, limit: int) -> int:
+    """How many messages are due at ``now``, counting no further than ``limit``."""
+    return sum(1 for _entry in islice(outbox.due.keys(max=(now, 2**63)), limit))
+
+
 def claim(outbox: Outbox, worker: str, size: int, now: float) -> list[OutboxMessage]:
     """Take up to ``size`` due messages for ``worker``; commit right after."""
     batch = []
@@ -327,7 +333,11 @@ def purge_finished(outbox: Outbox, before: float) -> int:
 
 def remove_address(outbox: Outbox, address: str) -> int:
     """Remove every record of mail to ``address``, sent or not; how many."""
-    keys = [k for k, m in outbox.messages.items() if m.recipient == address]
+    keys = []
+    for key, message in outbox.messages.items():
+        if message.recipient == address:
+            keys.append(key)
+        message._p_deactivate()
     for key in keys:
         message = outbox.messages.pop(key)
         for tree, entry in (
@@ -349,5 +359,7 @@ def outbox_counts(outbox: Outbox) -> dict[str, int]:
     counts: dict[str, int] = {}
     for message in outbox.messages.values():
         counts[message.state] = counts.get(message.state, 0) + 1
+        # Back to a ghost, so counting 100,000 records keeps memory flat.
+        message._p_deactivate()
     counts["mailings"] = len(outbox.mailings)
     return counts

@@ -196,7 +196,7 @@ class Worker:
         for _attempt in range(5):
             try:
                 now = time.time()
-                waiting = len(store.outbox.due)
+                waiting = outbox_module.due_count(store.outbox, now, self.batch_size)
                 if waiting < self.batch_size:
                     outbox_module.expand_mailings(
                         store,
