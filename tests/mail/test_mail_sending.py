@@ -391,3 +391,46 @@ def test_an_alert_for_a_future_date_waits_and_drops_if_retracted(site, smtp, sen
 
     assert send_mail() == 0
     assert len(store().outbox.mailings) == 0
+
+
+def test_chief_editors_send_and_editors_only_test(functional_portal, smtp, send_mail):
+    from pro.testing import make_site
+    from pro.testing import make_user
+
+    inbox, _port = smtp
+    make_user("hoofd", email="hoofd@example.org")
+    make_user("schrijver", email="schrijver@example.org")
+    site = make_site(
+        functional_portal,
+        "zee",
+        blocks=["news", "newsletter"],
+        chief_editors=["hoofd"],
+        editors=["schrijver"],
+    )
+    with api.env.adopt_roles(["Manager"]):
+        made = api.content.create(
+            container=site["nieuwsbrief"], type="NewsletterIssue", title="Zeebrief"
+        )
+    subscribe("lezer@example.org", ["newsletter:zee"])
+    transaction.commit()
+    url = f"{made.absolute_url()}/@@newsletter-send"
+
+    def press(user: str, button: str) -> requests.Response:
+        session = requests.Session()
+        session.auth = (user, f"{user}-Secret-1")
+        page = session.get(made.absolute_url(), timeout=30)
+        token = re.search(r'name="_authenticator" value="([^"]+)"', page.text)
+        return session.post(
+            url, data={button: "1", "_authenticator": token.group(1)}, timeout=30
+        )
+
+    assert press("schrijver", "test").status_code == 200
+    refused = press("schrijver", "send")
+    assert refused.url.endswith("/insufficient-privileges")
+    send_mail()
+    assert [m["To"] for m in inbox.parsed()] == ["schrijver@example.org"]
+
+    inbox.clear()
+    assert press("hoofd", "send").status_code == 200
+    send_mail()
+    assert [m["To"] for m in inbox.parsed()] == ["lezer@example.org"]
