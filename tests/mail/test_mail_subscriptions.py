@@ -355,3 +355,25 @@ def test_the_administrators_page_exports_and_erases(site, functional_portal):
     assert "anna@example.org" not in store().subscribers
     refused = requests.get(url, timeout=30)
     assert "require_login" in refused.url or refused.status_code in (401, 403)
+
+
+def test_the_instance_itself_sends_queued_mail_on_request(
+    platform_admin, anonymous, smtp
+):
+    inbox, _port = smtp
+    anonymous.post(
+        "@subscribe",
+        json={"email": "anna@example.org", "channels": ["press:waterbeheer"]},
+    )
+
+    refused = anonymous.post(
+        f"{api.portal.get().absolute_url()}/@mail-outbox", json={"seconds": 5}
+    )
+    bad = platform_admin.post("@mail-outbox", json={"seconds": 0})
+    done = platform_admin.post("@mail-outbox", json={"seconds": 5})
+
+    assert refused.status_code == 401
+    assert bad.status_code == 400
+    assert done.status_code == 200 and done.json()["sent"] == 1
+    assert [m["To"] for m in inbox.parsed()] == ["anna@example.org"]
+    assert platform_admin.get("@mail-outbox").json()["sent"] == 1

@@ -7,6 +7,10 @@
   the client asked too often.
 - ``GET /pro/@mail-subscribers/<address>``: everything held about an address;
   ``DELETE``: erase it. Platform administrators (Manager) only.
+- ``GET /pro/@mail-outbox``: the outbox's counts; ``POST`` (``{"seconds":
+  20}``): send what is due from inside the instance, for the embedded
+  FileStorage where the worker process cannot run beside the server. Manager
+  only.
 
 Like the platform's other services they accept JSON bodies only; a page on
 another origin cannot send one without a CORS preflight the platform does not
@@ -21,9 +25,14 @@ from plone.restapi.services import Service
 from pro.mail import subscriptions
 from pro.mail.exceptions import SubscriptionRefused
 from pro.mail.exceptions import TooManyRequests
+from pro.mail.outbox import outbox_counts
+from pro.mail.storage import mail_store
+from pro.mail.worker import smtp_settings_of
+from pro.mail.worker import Worker
 from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
+import time
 
 
 ACCEPTED = (
@@ -131,3 +140,51 @@ def _json_object(request) -> dict | None:
 
 def _error(kind: str, message: str, **extra) -> dict:
     return {"error": {"type": kind, "message": message, **extra}}
+
+
+class OutboxGet(Service):
+    """``GET /pro/@mail-outbox``: how many messages are in each state."""
+
+    def reply(self):
+        return outbox_counts(mail_store(self.context).outbox)
+
+
+class OutboxPost(Service):
+    """``POST /pro/@mail-outbox``: send what is due now, inside this instance.
+
+    For the embedded FileStorage, where ``pro-mail-worker`` cannot open the
+    database while the server holds it: a cron job posts here (as a platform
+    administrator) and the instance runs worker passes for at most
+    ``seconds`` (default 20, at most 120), committing as the worker does.
+    """
+
+    def reply(self):
+        body = _json_object(self.request)
+        if body is None:
+            self.request.response.setStatus(400)
+            return _error(
+                "ValidationError",
+                "Send a JSON object with the header Content-Type: application/json.",
+            )
+        seconds = body.get("seconds", 20)
+        if not isinstance(seconds, int) or not 1 <= seconds <= 120:
+            self.request.response.setStatus(400)
+            return _error(
+                "ValidationError",
+                "Nothing was sent: correct the fields listed.",
+                errors=[
+                    {
+                        "field": "seconds",
+                        "message": "Give a whole number from 1 to 120.",
+                    }
+                ],
+            )
+        worker = Worker(self.context, smtp_settings_of(self.context))
+        deadline = time.monotonic() + seconds
+        worker.recover_abandoned()
+        while time.monotonic() < deadline and worker.run_once():
+            pass
+        return {
+            "sent": worker.sent,
+            "outbox": outbox_counts(mail_store(self.context).outbox),
+        }

@@ -510,6 +510,17 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def smtp_settings_of(portal) -> SmtpSettings:
+    """The MailHost's settings, which the bootstrap sets from instance.yaml."""
+    mailhost = portal.MailHost
+    return SmtpSettings(
+        host=mailhost.smtp_host or "localhost",
+        port=int(mailhost.smtp_port or 25),
+        user=mailhost.smtp_uid or "",
+        password=mailhost.smtp_pwd or "",
+    )
+
+
 def _smtp_settings(portal, config) -> SmtpSettings:
     mailhost = getattr(portal, "MailHost", None)
     return SmtpSettings(
