@@ -354,7 +354,7 @@ def test_the_administrators_page_exports_and_erases(site, functional_portal):
     assert erased.status_code == 200 and "gewist" in erased.text
     assert "anna@example.org" not in store().subscribers
     refused = requests.get(url, timeout=30)
-    assert "require_login" in refused.url or refused.status_code in (401, 403)
+    assert "login" in refused.url and "mail-subscriber" in refused.url
 
 
 def test_the_instance_itself_sends_queued_mail_on_request(
