@@ -92,7 +92,7 @@ def _write_config(folder: Path, smtp_port: int) -> Path:
 
 def _run_fill(config: Path, subscribers: int) -> dict:
     output = config.parent / "fill.json"
-    subprocess.run(
+    done = subprocess.run(
         [
             sys.executable,
             __file__,
@@ -103,10 +103,12 @@ def _run_fill(config: Path, subscribers: int) -> dict:
         ],
         cwd=config.parent,
         env=_environment(),
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
     )
+    if done.returncode != 0:
+        tail = (done.stdout + done.stderr).splitlines()[-30:]
+        raise RuntimeError("filling the instance failed:\n" + "\n".join(tail))
     return json.loads(output.read_text())
 
 

@@ -19,8 +19,10 @@ from pro.mail.channels import channels_of_item
 from pro.mail.compose import Look
 from pro.mail.compose import look_for
 from pro.mail.compose import mail_content
+from pro.mail.compose import mail_domain
 from pro.mail.compose import MailBody
 from pro.mail.compose import MailItem
+from pro.mail.compose import sender_for
 from pro.mail.dates import long_date
 from pro.mail.outbox import queue_mailing
 from pro.mail.storage import mail_store
@@ -148,9 +150,6 @@ def _queue_digest(store, frequency: str, alerts: dict) -> int:
 
 
 def _alert_record(item, look: Look, channels) -> dict:
-    from pro.mail.subscriptions import _domain
-    from pro.mail.subscriptions import _sender
-
     effective = item.effective_date
     published = effective.asdatetime() if effective else datetime.now(UTC)
     return {
@@ -162,8 +161,8 @@ def _alert_record(item, look: Look, channels) -> dict:
         "channels": list(channels),
         "site_url": look.site_url,
         "look": asdict(look),
-        "sender": _sender(look),
-        "domain": _domain(),
+        "sender": sender_for(look),
+        "domain": mail_domain(),
         "not_before": max(published.timestamp(), time.time()),
     }
 

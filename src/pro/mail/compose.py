@@ -326,5 +326,17 @@ def _fits_7bit(text: str) -> bool:
     return text.isascii() and all(len(line) <= 990 for line in text.splitlines())
 
 
-def sender_address(name: str, address: str) -> str:
-    return formataddr((name, address))
+def sender_for(look: Look) -> str:
+    """``From`` of mail in ``look``: the site's wordmark, the platform's address."""
+    from plone import api
+
+    address = api.portal.get_registry_record("plone.email_from_address") or ""
+    return formataddr((look.wordmark, address or "noreply@localhost"))
+
+
+def mail_domain() -> str:
+    """The domain of the platform's sender address, for Message-IDs and List-Id."""
+    from plone import api
+
+    address = api.portal.get_registry_record("plone.email_from_address") or ""
+    return address.rpartition("@")[2] or "localhost"

@@ -25,8 +25,10 @@ from pro.mail.compose import html_to_text
 from pro.mail.compose import Look
 from pro.mail.compose import look_for
 from pro.mail.compose import mail_content
+from pro.mail.compose import mail_domain
 from pro.mail.compose import MailBody
 from pro.mail.compose import MailItem
+from pro.mail.compose import sender_for
 from pro.mail.dates import long_date
 from pro.mail.exceptions import IssueNotSendable
 from pro.mail.outbox import cancel_mailing
@@ -148,7 +150,7 @@ def send_issue(issue, not_before: datetime | None = None) -> int:
         recipients,
         channels=[channel],
         links={"base": look.site_url},
-        domain=_domain(),
+        domain=mail_domain(),
         not_before=not_before.timestamp() if not_before else None,
         title=issue.Title(),
     )
@@ -196,17 +198,16 @@ def send_test(issue, address: str) -> None:
         address,
         content,
         personal=manage_links(store, address, [channel], look.site_url),
-        domain=_domain(),
+        domain=mail_domain(),
     )
     logger.info("Queued a test of %s", issue.absolute_url_path())
 
 
 def issue_content(issue, look: Look | None = None, test: bool = False):
-    from pro.mail.subscriptions import _sender
-
+    """The issue rendered as mail in its site's look (``test`` marks the subject)."""
     look = look or look_for(issue)
     body = issue_body(issue, look, test)
-    return mail_content("newsletter", look, body, _sender(look))
+    return mail_content("newsletter", look, body, sender_for(look))
 
 
 def issue_body(issue, look: Look, test: bool = False) -> MailBody:
@@ -232,7 +233,7 @@ def issue_body(issue, look: Look, test: bool = False) -> MailBody:
             ),
             target_language=lang,
         ),
-        headers={"List-Id": f"<{channel_of(issue).replace(':', '.')}.{_domain()}>"},
+        headers={"List-Id": f"<{channel_of(issue).replace(':', '.')}.{mail_domain()}>"},
     )
 
 
@@ -300,9 +301,3 @@ def _store_state(issue, **values) -> None:
     if stored is None:
         stored = annotations[STATE_KEY] = PersistentMapping()
     stored.update(values)
-
-
-def _domain() -> str:
-    from pro.mail.subscriptions import _domain as sender_domain
-
-    return sender_domain()

@@ -18,9 +18,10 @@ from pro.mail import tokens
 from pro.mail.compose import Action
 from pro.mail.compose import look_for
 from pro.mail.compose import mail_content
+from pro.mail.compose import mail_domain
 from pro.mail.compose import MailBody
 from pro.mail.compose import placeholder
-from pro.mail.compose import sender_address
+from pro.mail.compose import sender_for
 from pro.mail.exceptions import SubscriptionRefused
 from pro.mail.exceptions import TokenRefused
 from pro.mail.exceptions import TooManyRequests
@@ -83,7 +84,7 @@ def request_subscription(
     :raises TooManyRequests: when the address or the client asked too often.
     """
     portal = api.portal.get()
-    address = _checked_address(address)
+    address = normalise_address(address)
     channels = _checked_channels(portal, channel_ids)
     _limit(address, client)
 
@@ -94,14 +95,14 @@ def request_subscription(
     )
     look = look_for(context)
     content = mail_content(
-        "confirmation", look, _confirmation_body(look, channels), _sender(look)
+        "confirmation", look, _confirmation_body(look, channels), sender_for(look)
     )
     queue_message(
         store.outbox,
         address,
         content,
         personal={CONFIRM: f"{root.absolute_url()}/@@aanmelden-bevestigen/{token}"},
-        domain=_domain(),
+        domain=mail_domain(),
     )
     logger.info("Queued a confirmation request for %d channel(s)", len(channels))
 
@@ -264,10 +265,6 @@ def manage_links(store, address: str, channel_ids, base_url: str) -> dict[str, s
     }
 
 
-def _checked_address(value) -> str:
-    return normalise_address(value)
-
-
 def _checked_channels(portal, channel_ids) -> list:
     if isinstance(channel_ids, str):
         channel_ids = [channel_ids]
@@ -306,7 +303,7 @@ def _limit(address: str, client: str) -> None:
 
 def _confirmation_body(look, channels) -> MailBody:
     lang = look.lang
-    names = ", ".join(_channel_title(channel, lang) for channel in channels)
+    names = ", ".join(channel_title(channel, lang) for channel in channels)
     return MailBody(
         subject=_tr(
             _("mail_confirm_subject", default="Confirm your subscription"), lang
@@ -352,7 +349,8 @@ def _confirmation_body(look, channels) -> MailBody:
     )
 
 
-def _channel_title(channel, lang: str) -> str:
+def channel_title(channel, lang: str) -> str:
+    """A channel's name for a mail or a page in ``lang``, with its site's."""
     title = _tr(channel.title, lang)
     if channel.kind == channel_catalogue.PRESS and channel.id.count(":") == 2:
         prefix = _tr(_("channel_press", default="Press releases"), lang)
@@ -362,22 +360,8 @@ def _channel_title(channel, lang: str) -> str:
     return title
 
 
-def channel_title(channel, lang: str) -> str:
-    return _channel_title(channel, lang)
-
-
 def _tr(message, lang: str) -> str:
     return translate(message, target_language=lang)
-
-
-def _sender(look) -> str:
-    address = api.portal.get_registry_record("plone.email_from_address") or ""
-    return sender_address(look.wordmark, address or "noreply@localhost")
-
-
-def _domain() -> str:
-    address = api.portal.get_registry_record("plone.email_from_address") or ""
-    return address.rpartition("@")[2] or "localhost"
 
 
 def _forget_old_nonces(store, limit: int = 20) -> None:
