@@ -13,7 +13,7 @@ export PIP_CONSTRAINT := $(CURDIR)/constraints.txt
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
 .PHONY: help install install-test instance run test lint format bench site theme \
-	backup restore pack clean
+	backup restore pack mail-worker clean
 
 help:
 	@echo "make run     install and start the platform at http://localhost:8080/pro"
@@ -24,6 +24,8 @@ help:
 	@echo "make backup  back up the RelStorage database and files (CONFIG=...)"
 	@echo "make restore BACKUP=var/backups/<time>   restore into an empty database"
 	@echo "make pack    pack the RelStorage database with zodbpack"
+
+	@echo "make mail-worker   send the queued mail (stop make run first on FileStorage)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +105,11 @@ restore: install
 
 pack: install
 	$(BIN)/pro-instance pack --config $(CONFIG)
+
+# Drains the outbox; on the embedded FileStorage it needs the database to
+# itself, so stop make run first (on RelStorage it runs beside the servers).
+mail-worker: install
+	$(BIN)/pro-mail-worker --config $(CONFIG) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var

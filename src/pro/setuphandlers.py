@@ -2,6 +2,7 @@
 
 from plone import api
 from plone.base.interfaces import INonInstallable
+from pro.mail.storage import install_mail_store
 from pro.media.setup import install_mediatheek
 from pro.platform import domains
 from pro.platform import workflow
@@ -19,6 +20,7 @@ def post_install(setup_tool) -> None:
     workflow.install_site_policy(portal)
     domains.install_domain_router(portal)
     install_mediatheek(portal)
+    install_mail_store(portal)
 
 
 def uninstall(setup_tool) -> None:

@@ -27,6 +27,8 @@ BLOCK_TYPES = (
     "CallToActionBlock",
     "FormBlock",
     "MediaBlock",
+    # The e-mail service's form (pro.mail.content).
+    "SubscribeBlock",
 )
 
 # What a teaser list may show, by the block that brings it.

@@ -136,6 +136,7 @@ BLOCKS: dict[str, Block] = {
             "newsletter",
             "Newsletter",
             _folders(("nieuwsbrief", "Nieuwsbrief"), ("newsletter", "Newsletter")),
+            types=("NewsletterIssue",),
             in_menu=False,
         ),
         # Press alerts are a service on the news block, not a place of their own.
