@@ -4,6 +4,7 @@ from plone import api
 from plone.base.interfaces import INonInstallable
 from pro.platform import domains
 from pro.platform import workflow
+from pro.stats.storage import stats_storage
 from zope.interface import implementer
 
 
@@ -17,6 +18,8 @@ def post_install(setup_tool) -> None:
     portal = api.portal.get()
     workflow.install_site_policy(portal)
     domains.install_domain_router(portal)
+    # Made here so that instances never race to make it on their first flush.
+    stats_storage(portal, create=True)
 
 
 def uninstall(setup_tool) -> None:

@@ -1,0 +1,345 @@
+"""Beacons over HTTP, the dashboards, CSV and REST, and who may see them."""
+
+from conftest import BROWSER
+from conftest import fresh_portal
+from plone.app.testing import SITE_OWNER_NAME
+from plone.app.testing import SITE_OWNER_PASSWORD
+from pro.platform.team import set_group_members
+from pro.stats.counter import local_day
+from pro.stats.counter import process_counter
+from pro.stats.storage import stats_storage
+from pro.testing import make_user
+from pro.testing import RestClient
+import csv
+import io
+import pytest
+import re
+import transaction
+
+
+@pytest.fixture
+def team(sites):
+    """An owner, chief editor and editor of onderwijs, and an editor of zorg."""
+    for user_id in ("eigenaar", "eindredacteur", "redacteur", "zorgredacteur"):
+        make_user(user_id)
+    set_group_members(sites, "onderwijs", "owners", ["eigenaar"])
+    set_group_members(sites, "onderwijs", "chief_editors", ["eindredacteur"])
+    set_group_members(sites, "onderwijs", "editors", ["redacteur"])
+    set_group_members(sites, "zorg", "editors", ["zorgredacteur"])
+    transaction.commit()
+    return sites
+
+
+def client(portal, user: str | None = None) -> RestClient:
+    auth = None
+    if user == "admin":
+        auth = (SITE_OWNER_NAME, SITE_OWNER_PASSWORD)
+    elif user is not None:
+        auth = (user, f"{user}-Secret-1")
+    session = RestClient(portal.absolute_url(), auth=auth)
+    session.headers["User-Agent"] = BROWSER
+    return session
+
+
+def beacon(portal, payload: str, user: str | None = None, **headers) -> int:
+    response = client(portal, user).post(
+        "onderwijs/@@hit",
+        data=payload,
+        headers={"Content-Type": "application/x-www-form-urlencoded", **headers},
+    )
+    return response.status_code
+
+
+def counted(portal, site: str = "onderwijs") -> dict:
+    process_counter().flush()
+    from pro.stats.report import parse_period
+    from pro.stats.report import site_report
+
+    stats = stats_storage(fresh_portal(portal))
+    return site_report(stats, site, parse_period({}, local_day()))
+
+
+def test_a_beacon_counts_a_page_view_with_its_referrer_campaign_and_device(sites):
+    status = beacon(
+        sites,
+        "s=onderwijs&p=/nieuws&r=www.google.nl&w=390"
+        "&utm_source=nieuwsbrief&utm_medium=email&utm_campaign=december",
+    )
+
+    figures = counted(sites)
+    assert status == 204
+    assert figures["totals"]["pageviews"] == 1
+    assert figures["totals"]["visitors"] == 1
+    assert figures["pages"] == [{"path": "/nieuws", "pageviews": 1}]
+    assert figures["referrers"] == [{"host": "www.google.nl", "pageviews": 1}]
+    assert figures["campaigns"] == [
+        {
+            "campaign": "december",
+            "source": "nieuwsbrief",
+            "medium": "email",
+            "pageviews": 1,
+        }
+    ]
+    assert figures["devices"] == [{"device": "mobile", "pageviews": 1}]
+
+
+def test_searches_and_downloads_are_counted_apart(sites):
+    beacon(sites, "s=onderwijs&p=/@@zoeken&q=Subsidie&n=4")
+    beacon(sites, "s=onderwijs&p=/@@zoeken&q=kinderopvang+toeslag&n=0")
+    beacon(sites, "s=onderwijs&p=/publicaties/jaarverslag.pdf&k=download")
+    beacon(sites, "s=onderwijs&p=/@@zoeken&q=jan%40example.org&n=0")
+
+    figures = counted(sites)
+    assert figures["totals"]["pageviews"] == 3
+    assert figures["totals"]["downloads"] == 1
+    assert figures["totals"]["searches"] == 3
+    assert figures["downloads"] == [
+        {"path": "/publicaties/jaarverslag.pdf", "downloads": 1}
+    ]
+    assert {row["terms"] for row in figures["searches"]} == {
+        "subsidie",
+        "kinderopvang toeslag",
+        "(verborgen)",
+    }
+    assert {row["terms"] for row in figures["empty_searches"]} == {
+        "kinderopvang toeslag",
+        "(verborgen)",
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "user"),
+    [
+        ({"DNT": "1"}, None),
+        ({"Sec-GPC": "1"}, None),
+        ({"User-Agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"}, None),
+        ({"User-Agent": "python-requests/2.32"}, None),
+        ({"User-Agent": ""}, None),
+        ({}, "redacteur"),
+        ({}, "admin"),
+    ],
+    ids=["dnt", "gpc", "googlebot", "script", "no-agent", "editor", "admin"],
+)
+def test_refused_visitors_are_answered_but_not_counted(team, headers, user):
+    status = beacon(team, "s=onderwijs&p=/", user=user, **headers)
+
+    assert status == 204
+    assert counted(team)["totals"]["pageviews"] == 0
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ("p=/", "s"),
+        ("s=Onderwijs&p=/", "s"),
+        ("s=onderwijs", "p"),
+        ("s=onderwijs&p=nieuws", "p"),
+        ("s=onderwijs&p=/&k=video", "k"),
+        ("s=onderwijs&p=/&w=breed", "w"),
+        ("s=onderwijs&p=/&q=zoek", "n"),
+        ("s=onderwijs&p=/&s=zorg", "s"),
+    ],
+)
+def test_a_bad_beacon_is_refused_naming_the_parameter(sites, payload, field):
+    response = client(sites).post(
+        "onderwijs/@@hit",
+        data=payload,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+
+    assert response.status_code == 400
+    assert response.text.startswith(f"{field}: ")
+
+
+def test_the_noscript_image_counts_and_is_never_cached(sites):
+    response = client(sites).get("onderwijs/@@hit?s=onderwijs&p=/contact")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/gif"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert response.content.startswith(b"GIF89a")
+    assert counted(sites)["pages"] == [{"path": "/contact", "pageviews": 1}]
+
+
+def test_a_beacon_for_an_unknown_site_is_not_counted(sites):
+    beacon(sites, "s=bestaat-niet&p=/")
+
+    process_counter().flush()
+    stats = stats_storage(fresh_portal(sites))
+    assert all(not shard.days for shard in stats.shards.values())
+
+
+def test_every_page_carries_the_beacon_and_the_noscript_image(sites):
+    page = client(sites).get("onderwijs", headers={"Accept": "text/html"}).text
+
+    script = re.search(r"<script[^>]*beacon\.js[^>]*>", page).group(0)
+    assert 'data-site="onderwijs"' in script
+    assert 'data-endpoint="' in script and "/onderwijs/@@hit" in script
+    assert "data-search-results" not in script
+    assert re.search(
+        r'<noscript id="pro-stats-noscript"><img[^>]*@@hit\?s=onderwijs', page
+    )
+    # Nothing about the visitor: the page is the same for everyone.
+    assert "192.0.2" not in page and BROWSER not in page
+
+
+def test_the_site_search_page_tells_the_beacon_its_number_of_results(sites):
+    page = (
+        client(sites)
+        .get(
+            "onderwijs/@@zoeken?SearchableText=nergens", headers={"Accept": "text/html"}
+        )
+        .text
+    )
+
+    script = re.search(r"<script[^>]*beacon\.js[^>]*>", page).group(0)
+    assert 'data-search-results="0"' in script
+
+
+@pytest.mark.parametrize(
+    ("user", "status"),
+    [
+        ("eigenaar", 200),
+        ("eindredacteur", 200),
+        ("redacteur", 200),
+        ("admin", 200),
+        ("zorgredacteur", 401),
+        (None, 401),
+    ],
+)
+def test_a_sites_dashboard_is_for_its_own_team_only(team, user, status):
+    page = client(team, user).get(
+        "onderwijs/@@statistieken",
+        headers={"Accept": "text/html"},
+        allow_redirects=False,
+    )
+    rest = client(team, user).get("onderwijs/@stats")
+
+    assert rest.status_code == status
+    if status == 200:
+        assert page.status_code == 200
+        assert "pro-stats-chart" in page.text
+    else:
+        assert page.status_code in (302, 401)
+        assert "pro-stats-chart" not in page.text
+
+
+def test_the_dashboard_shows_the_figures_with_a_chart_and_a_table(team):
+    beacon(team, "s=onderwijs&p=/nieuws")
+    beacon(team, "s=onderwijs&p=/nieuws", **{"User-Agent": "Mozilla/5.0 Firefox/133"})
+    process_counter().flush()
+
+    page = (
+        client(team, "eigenaar")
+        .get("onderwijs/@@statistieken?interval=week", headers={"Accept": "text/html"})
+        .text
+    )
+
+    assert re.search(r'class="pro-stats-pageviews">\s*2\s*<', page)
+    assert re.search(r'class="pro-stats-visitors">\s*2\s*<', page)
+    assert '<svg class="pro-stats-chart"' in page
+    assert 'aria-labelledby="pro-stats-chart-title pro-stats-chart-desc"' in page
+    assert '<table class="table pro-stats-series">' in page
+    assert "/nieuws" in page
+    week = local_day().isocalendar()
+    assert f"{week[0]}-W{week[1]:02d}" in page
+
+
+def test_csv_export_gives_the_chosen_table(team):
+    beacon(team, "s=onderwijs&p=/nieuws")
+    beacon(team, "s=onderwijs&p=/=HYPERLINK(1)")
+    process_counter().flush()
+
+    response = client(team, "redacteur").get("onderwijs/@@statistieken-csv?table=pages")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {row["path"] for row in rows} == {"/nieuws", "/=HYPERLINK(1)"}
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("start=gisteren", "start"),
+        ("end=2026-13-01", "end"),
+        ("start=2026-12-05&end=2026-12-01", "start"),
+        ("interval=year", "interval"),
+        ("start=2020-01-01&end=2026-01-01", "start"),
+    ],
+)
+def test_rest_answers_400_naming_a_bad_parameter(team, query, parameter):
+    response = client(team, "admin").get(f"onderwijs/@stats?{query}")
+    platform = client(team, "admin").get(f"@stats?{query}")
+
+    for answer in (response, platform):
+        assert answer.status_code == 400
+        assert answer.json()["error"]["parameter"] == parameter
+
+
+def test_the_platform_overview_puts_all_sites_side_by_side(team):
+    for path in ("/", "/nieuws", "/nieuws"):
+        beacon(team, f"s=onderwijs&p={path}")
+    client(team).post(
+        "zorg/@@hit",
+        data="s=zorg&p=/",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    process_counter().flush()
+
+    rest = client(team, "admin").get("@stats").json()
+    page = (
+        client(team, "admin")
+        .get(
+            "@@statistieken?sort=title&order=ascending", headers={"Accept": "text/html"}
+        )
+        .text
+    )
+    refused = client(team, "eigenaar").get("@stats")
+
+    by_site = {item["id"]: item for item in rest["items"]}
+    assert by_site["onderwijs"]["pageviews"] == 3
+    assert by_site["onderwijs"]["top_page"] == {"path": "/nieuws", "pageviews": 2}
+    assert by_site["zorg"]["pageviews"] == 1
+    assert page.index(">Onderwijs<") < page.index(">Zorg<")
+    assert 'aria-sort="ascending"' in page
+    assert "Ministerie van VWS" in page
+    assert refused.status_code == 401
+
+
+def test_no_stored_record_holds_an_address_or_user_agent(sites):
+    agent = "Mozilla/5.0 (X11; Linux x86_64) UniqueTestBrowser/987.654"
+    for address in ("203.0.113.77", "2001:db8::4711"):
+        client(sites).post(
+            "onderwijs/@@hit",
+            data="s=onderwijs&p=/",
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "User-Agent": agent,
+                "X-Forwarded-For": address,
+            },
+        )
+    assert counted(sites)["totals"]["visitors"] == 2
+
+    records = stored_records(fresh_portal(sites)._p_jar)
+    assert len(records) > 1000
+    for needle in (b"203.0.113.77", b"2001:db8::4711", b"UniqueTestBrowser"):
+        assert not [oid for oid, data in records.items() if needle in data]
+
+
+def stored_records(connection) -> dict[bytes, bytes]:
+    """Every record reachable from the database root, as stored."""
+    from ZODB.serialize import referencesf
+
+    storage = connection.db().storage
+    found: dict[bytes, bytes] = {}
+    todo = [b"\x00" * 8]
+    while todo:
+        oid = todo.pop()
+        if oid in found:
+            continue
+        data, _serial = storage.load(oid)
+        found[oid] = data
+        todo.extend(ref for ref in referencesf(data) if ref not in found)
+    return found
