@@ -215,7 +215,18 @@ class HitCounter:
         self._stopping.set()
         if self._thread is not None:
             self._thread.join(timeout=self.interval + 30)
-        self.flush()
+        with self._lock:
+            pending = sum(
+                tally.pageviews + tally.downloads_total
+                for tally in self._tallies.values()
+            )
+        written = self.flush()
+        logger.info(
+            "Statistics of %s stopped: %s hits %s",
+            self.instance_id,
+            pending,
+            "written" if written else "lost",
+        )
 
     def _run(self) -> None:
         while not self._stopping.wait(self.interval):

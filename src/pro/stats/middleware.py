@@ -24,6 +24,7 @@ from collections.abc import Callable
 from collections.abc import Iterable
 from pathlib import Path
 from pro.stats.beacon import parse_hit
+from pro.stats.counter import FLUSH_INTERVAL
 from pro.stats.counter import HitCounter
 from pro.stats.counter import process_counter
 from pro.stats.counter import reset_process_counter
@@ -125,6 +126,16 @@ def instance_id(var_dir: Path) -> str:
         identifier = uuid.uuid4().hex
         path.write_text(identifier + "\n", encoding="utf-8")
         return identifier
+
+
+def flush_interval() -> float:
+    """Seconds between flushes: ``PRO_STATS_FLUSH_INTERVAL``, else 10."""
+    value = os.environ.get("PRO_STATS_FLUSH_INTERVAL", "")
+    try:
+        seconds = float(value) if value else FLUSH_INTERVAL
+    except ValueError:
+        seconds = FLUSH_INTERVAL
+    return seconds if seconds > 0 else FLUSH_INTERVAL
 
 
 def portal_opener(db, portal_path: tuple[str, ...]) -> Callable:
