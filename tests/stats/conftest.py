@@ -44,7 +44,9 @@ def sites(functional_portal):
     make_site(functional_portal, "onderwijs", organisation="Ministerie van OCW")
     make_site(functional_portal, "zorg", organisation="Ministerie van VWS")
     transaction.commit()
-    return functional_portal
+    yield functional_portal
+    # The process's counter writes into this test's database: stop it first.
+    reset_process_counter()
 
 
 @pytest.fixture
@@ -69,9 +71,7 @@ def new_counter(sites, clock):
 
 @pytest.fixture(autouse=True)
 def no_process_counter():
-    """Each test starts without the process's counter and stops it after."""
-    reset_process_counter()
-    yield
+    """Each test starts without a counter left by another test."""
     reset_process_counter()
 
 

@@ -237,6 +237,7 @@ def test_the_dashboard_shows_the_figures_with_a_chart_and_a_table(team):
 
     assert re.search(r'class="pro-stats-pageviews">\s*2\s*<', page)
     assert re.search(r'class="pro-stats-visitors">\s*2\s*<', page)
+    assert "Paginaweergaven" in page and "Meest bekeken pagina" in page
     assert '<svg class="pro-stats-chart"' in page
     assert 'aria-labelledby="pro-stats-chart-title pro-stats-chart-desc"' in page
     assert '<table class="table pro-stats-series">' in page
@@ -343,3 +344,37 @@ def stored_records(connection) -> dict[bytes, bytes]:
         found[oid] = data
         todo.extend(ref for ref in referencesf(data) if ref not in found)
     return found
+
+
+def openapi_validator(schema_name: str):
+    """A validator of one schema of the statistics' OpenAPI fragment."""
+    from jsonschema import Draft202012Validator
+    from pathlib import Path
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+    import pro.stats
+    import yaml
+
+    fragment = yaml.safe_load(
+        (Path(pro.stats.__file__).parent / "openapi.yaml").read_text("utf-8")
+    )
+    registry = Registry().with_resource(
+        "fragment", DRAFT202012.create_resource(fragment)
+    )
+    schema = {"$ref": f"fragment#/components/schemas/{schema_name}"}
+    return Draft202012Validator(schema, registry=registry)
+
+
+def test_rest_answers_match_the_openapi_description(team):
+    beacon(team, "s=onderwijs&p=/@@zoeken&q=subsidie&n=0&r=example.org&utm_source=x")
+    process_counter().flush()
+    admin = client(team, "admin")
+
+    site = admin.get("onderwijs/@stats?interval=month").json()
+    platform = admin.get("@stats").json()
+    error = admin.get("@stats?interval=year").json()
+
+    assert site["totals"]["searches"] == 1
+    openapi_validator("SiteStats").validate(site)
+    openapi_validator("PlatformStats").validate(platform)
+    openapi_validator("StatsError").validate(error)
