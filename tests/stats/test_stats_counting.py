@@ -78,3 +78,54 @@ def test_visitors_and_page_views_are_exact_over_several_days(sites, new_counter,
         "downloads": 0,
         "searches": 0,
     }
+
+
+def test_two_shards_count_a_visitor_once_and_settle_the_same_number(
+    sites, new_counter, clock
+):
+    first, second = new_counter("instance-a"), new_counter("instance-b")
+    clock.set("2026-11-02 10:00")
+    for counter in (first, second):
+        visit(counter, "s=onderwijs&p=/", address="192.0.2.1")
+        visit(counter, "s=onderwijs&p=/", address="192.0.2.2")
+    visit(second, "s=onderwijs&p=/", address="192.0.2.3")
+    first.flush()
+    second.flush()
+    open_day = report(sites, "onderwijs", "2026-11-02", "2026-11-02")
+
+    clock.set("2026-11-03 00:20")
+    first.flush()
+    visit(second, "s=onderwijs&p=/", address="192.0.2.1")
+    second.flush()
+    settled = report(sites, "onderwijs", "2026-11-02", "2026-11-03")
+
+    assert open_day["totals"] == {
+        "visitors": 3,
+        "pageviews": 5,
+        "downloads": 0,
+        "searches": 0,
+    }
+    assert [(day["visitors"], day["pageviews"]) for day in settled["series"]] == [
+        (3, 5),
+        (1, 1),
+    ]
+    stats = stats_storage(fresh_portal(sites))
+    for shard in stats.shards.values():
+        day = shard.days[("onderwijs", "2026-11-02")]
+        assert (day.hashes, day.visitors) == (None, 3)
+
+
+def test_the_salt_of_a_past_day_is_deleted_and_todays_made_ahead(
+    sites, new_counter, clock
+):
+    counter = new_counter()
+    salts_before = dict(stats_storage(fresh_portal(sites)).salts)
+
+    clock.set("2026-11-03 23:00")
+    counter.flush()
+    salts_after = dict(stats_storage(fresh_portal(sites)).salts)
+
+    assert list(salts_before) == ["2026-11-02", "2026-11-03"]
+    assert list(salts_after) == ["2026-11-03", "2026-11-04"]
+    # The salt made a day ahead is the one used when its day comes.
+    assert salts_after["2026-11-03"] == salts_before["2026-11-03"]
