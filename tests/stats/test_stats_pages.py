@@ -168,6 +168,7 @@ def test_the_platform_overview_puts_all_sites_side_by_side(team):
         .text
     )
     refused = client(team, "eigenaar").get("@stats")
+    exported = client(team, "admin").get("@@statistieken-csv?table=sites")
 
     by_site = {item["id"]: item for item in rest["items"]}
     assert by_site["onderwijs"]["pageviews"] == 3
@@ -177,6 +178,11 @@ def test_the_platform_overview_puts_all_sites_side_by_side(team):
     assert 'aria-sort="ascending"' in page
     assert "Ministerie van VWS" in page
     assert refused.status_code == 401
+    rows = {row["site"]: row for row in csv.DictReader(io.StringIO(exported.text))}
+    assert (rows["onderwijs"]["pageviews"], rows["onderwijs"]["top_page"]) == (
+        "3",
+        "/nieuws",
+    )
 
 
 def test_no_stored_record_holds_an_address_or_user_agent(sites):
