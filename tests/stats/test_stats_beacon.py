@@ -1,5 +1,6 @@
 """The beacon parser and the middleware, without a Zope server."""
 
+from datetime import date
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
@@ -9,8 +10,11 @@ from pro.stats.beacon import parse_hit
 from pro.stats.beacon import refusal
 from pro.stats.beacon import visitor_hash
 from pro.stats.exceptions import InvalidHit
+from pro.stats.exceptions import InvalidPeriod
 from pro.stats.middleware import BeaconMiddleware
 from pro.stats.middleware import carries_login
+from pro.stats.report import MAX_DAYS
+from pro.stats.report import parse_period
 from urllib.parse import urlencode
 import io
 import pytest
@@ -186,3 +190,25 @@ def test_the_middleware_refuses_what_it_cannot_count(middleware, method, body, s
     assert middleware.recorder.counted == []
     if status.startswith("400"):
         assert text.split(b":")[0] in (b"p", b"payload")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["start", "end", "interval", "other"]),
+        st.one_of(
+            st.text(max_size=12),
+            st.dates().map(lambda day: day.isoformat()),
+            st.lists(st.text(max_size=5), max_size=2),
+        ),
+        max_size=4,
+    )
+)
+def test_the_period_parser_gives_a_period_or_names_the_bad_parameter(form):
+    try:
+        period = parse_period(form, date(2026, 12, 3))
+    except InvalidPeriod as error:
+        assert error.parameter in ("start", "end", "interval")
+        return
+    assert period.start <= period.end
+    assert period.days <= MAX_DAYS
