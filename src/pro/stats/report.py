@@ -20,6 +20,7 @@ from datetime import date
 from datetime import timedelta
 from pro.stats import storage
 from pro.stats.counter import CAMPAIGN_SEPARATOR
+from pro.stats.counter import local_day
 from pro.stats.exceptions import InvalidPeriod
 
 
@@ -136,12 +137,18 @@ def _date(form: Mapping, name: str, default: date) -> date:
 
 
 def _months(period: Period) -> Iterable[tuple[date, date, bool]]:
-    """Each calendar month the period touches: first day, last day, whole."""
+    """Each calendar month the period touches: first day, last day, whole.
+
+    A month is whole when the period covers it up to its last day, or up to
+    today: nothing is counted for days still to come, so this month's
+    counter holds exactly the days up to today.
+    """
+    today = local_day()
     first = period.start.replace(day=1)
     while first <= period.end:
         following = (first + timedelta(days=32)).replace(day=1)
         last = following - timedelta(days=1)
-        whole = first >= period.start and last <= period.end
+        whole = first >= period.start and (last <= period.end or period.end >= today)
         yield max(first, period.start), min(last, period.end), whole
         first = following
 
