@@ -6,6 +6,7 @@ from pro.mail.storage import install_mail_store
 from pro.media.setup import install_mediatheek
 from pro.platform import domains
 from pro.platform import workflow
+from pro.stats.storage import stats_storage
 from zope.interface import implementer
 
 
@@ -21,6 +22,8 @@ def post_install(setup_tool) -> None:
     domains.install_domain_router(portal)
     install_mediatheek(portal)
     install_mail_store(portal)
+    # Made here so that instances never race to make it on their first flush.
+    stats_storage(portal, create=True)
 
 
 def uninstall(setup_tool) -> None:

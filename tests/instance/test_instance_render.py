@@ -215,9 +215,11 @@ def test_zope_ini_serves_zope_conf_with_waitress(tmp_path):
     assert parser["server:main"]["clear_untrusted_proxy_headers"] == "false"
     assert parser["server:main"]["max_request_body_size"] == str(1024**3)
     assert parser["pipeline:main"]["pipeline"].split() == [
+        "stats",
         "egg:Zope#httpexceptions",
         "zope",
     ]
+    assert parser["filter:stats"]["use"] == ("call:pro.stats.middleware:filter_factory")
 
 
 def test_pastedeploy_loads_the_server_section(tmp_path):

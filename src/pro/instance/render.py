@@ -96,8 +96,13 @@ def render_zope_ini(cfg: InstanceConfig) -> str:
         "clear_untrusted_proxy_headers = false",
         f"max_request_body_size = {MAX_REQUEST_BODY_SIZE}",
         "",
+        # Beacons are counted in front of Zope (pro.stats.middleware).
+        "[filter:stats]",
+        "use = call:pro.stats.middleware:filter_factory",
+        "",
         "[pipeline:main]",
         "pipeline =",
+        "    stats",
         "    egg:Zope#httpexceptions",
         "    zope",
         "",
