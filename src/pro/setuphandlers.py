@@ -4,6 +4,7 @@ from plone import api
 from plone.base.interfaces import INonInstallable
 from pro.platform import domains
 from pro.platform import workflow
+from pro.security import login_limits
 from zope.interface import implementer
 
 
@@ -17,9 +18,11 @@ def post_install(setup_tool) -> None:
     portal = api.portal.get()
     workflow.install_site_policy(portal)
     domains.install_domain_router(portal)
+    login_limits.install_login_limits(portal)
 
 
 def uninstall(setup_tool) -> None:
     portal = api.portal.get()
+    login_limits.uninstall_login_limits(portal)
     domains.uninstall_domain_router(portal)
     workflow.uninstall_site_policy(portal)

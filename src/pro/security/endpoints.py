@@ -102,11 +102,13 @@ def _where(info, package_dir: str) -> str | None:
 
 def _is_view(registration) -> bool:
     required = registration.required
-    return (
-        len(required) == 2
-        and IInterface.providedBy(required[1])
-        and required[1].isOrExtends(IBrowserRequest)
-    )
+    if len(required) != 2 or not IInterface.providedBy(required[1]):
+        return False
+    # The page Zope shows for an exception is rendered, never traversed to.
+    raised = getattr(required[0], "inherit", None)
+    if isinstance(raised, type) and issubclass(raised, BaseException):
+        return False
+    return required[1].isOrExtends(IBrowserRequest)
 
 
 def _endpoint(registration, where: str) -> Endpoint:

@@ -18,3 +18,14 @@ class UnsafeURLError(ValueError):
 
 class RequestTooLargeError(ValueError):
     """A request body is larger, or its JSON deeper, than the platform accepts."""
+
+
+class LoginLockedError(Exception):
+    """Too many failed logins for an account or from an address.
+
+    :ivar retry_after: whole seconds until the next attempt is let through.
+    """
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+        super().__init__(f"too many failed logins; retry after {retry_after} s")
