@@ -216,8 +216,12 @@ def test_zope_ini_serves_zope_conf_with_waitress(tmp_path):
     assert parser["server:main"]["max_request_body_size"] == str(1024**3)
     assert parser["pipeline:main"]["pipeline"].split() == [
         "egg:Zope#httpexceptions",
+        "request_limits",
         "zope",
     ]
+    assert parser["filter:request_limits"]["paste.filter_factory"] == (
+        "pro.security.request_limits:filter_factory"
+    )
 
 
 def test_pastedeploy_loads_the_server_section(tmp_path):

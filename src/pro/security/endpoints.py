@@ -159,6 +159,9 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "VIEW robots.txt on IPlatformSite": "crawlers read it before anything else",
     "VIEW site-logo on IPlatformSite": "the logo every public page of the site shows",
     "VIEW site-favicon on IPlatformSite": "the icon of every public page of the site",
+    "GET @openapi on IPloneSiteRoot": (
+        "the description of the REST API; it names services, never data"
+    ),
     "VIEW .well-known on IPloneSiteRoot": (
         "security.txt (RFC 9116), for anyone who found a vulnerability"
     ),

@@ -29,3 +29,7 @@ class LoginLockedError(Exception):
     def __init__(self, retry_after: int):
         self.retry_after = retry_after
         super().__init__(f"too many failed logins; retry after {retry_after} s")
+
+
+class OpenAPIMergeError(ValueError):
+    """Two OpenAPI fragments describe the same thing differently."""
