@@ -8,10 +8,14 @@ first: it refuses to let an account or an address that failed too often try
 again, before any password is checked. It never authenticates anyone itself.
 
 Whether an attempt failed is only known once the request is done: the user
-may be found by another plugin, or by the Zope root's user folder. A
-successful login (``IUserLoggedInEvent``, sent by the form and by ``@login``)
-or a request that ends authenticated as that login counts as success; any
-other attempt seen by the plugin counts as a failure when the request ends.
+may be found by another plugin, or by the Zope root's user folder. The same
+plugin is also a roles plugin, which PAS asks for the roles of every user it
+authenticated on a request, before it decides whether that user may see what
+was asked for; being asked is the proof that the password was right, even
+when the page is then refused. That, a login (``IUserLoggedInEvent``, sent by
+the form and by ``@login``) or a request that ends authenticated as that login
+counts as success; any other attempt seen by the plugin counts as a failure
+when the request ends.
 
 The counts are kept in memory, per instance, in sliding windows: an instance
 that restarts forgets them, and behind a load balancer each instance counts
@@ -34,6 +38,7 @@ from dataclasses import dataclass
 from pro import _
 from pro.security.exceptions import LoginLockedError
 from Products.PluggableAuthService.interfaces.plugins import IAuthenticationPlugin
+from Products.PluggableAuthService.interfaces.plugins import IRolesPlugin
 from Products.PluggableAuthService.plugins.BasePlugin import BasePlugin
 from zope.globalrequest import getRequest
 from zope.i18n import translate
@@ -116,7 +121,7 @@ class Attempt:
     window: float
 
 
-@implementer(IAuthenticationPlugin)
+@implementer(IAuthenticationPlugin, IRolesPlugin)
 class LoginLimitsPlugin(BasePlugin):
     """Refuses logins of accounts and addresses that failed too often."""
 
@@ -158,8 +163,20 @@ class LoginLimitsPlugin(BasePlugin):
             )
         return None
 
+    @security.private
+    def getRolesForPrincipal(self, principal, request=None):
+        # Asked during a request only for a user whose credentials were
+        # accepted; it grants no role.
+        if request is not None and hasattr(principal, "getUserName"):
+            _succeeded(request).update({principal.getId(), principal.getUserName()})
+        return ()
+
 
 InitializeClass(LoginLimitsPlugin)
+
+
+def _succeeded(request) -> set:
+    return request.environ.setdefault(_SUCCEEDED_KEY, set())
 
 
 def record_login(event) -> None:
@@ -167,8 +184,7 @@ def record_login(event) -> None:
     request = getRequest()
     if request is None:
         return
-    names = {event.object.getId(), event.object.getUserName()}
-    request.environ.setdefault(_SUCCEEDED_KEY, set()).update(names)
+    _succeeded(request).update({event.object.getId(), event.object.getUserName()})
 
 
 def count_failures(event) -> None:
@@ -196,9 +212,9 @@ def install_login_limits(portal) -> None:
     if PLUGIN_ID not in acl_users.objectIds():
         acl_users._setObject(PLUGIN_ID, LoginLimitsPlugin())
     plugins = acl_users.plugins
-    active = [plugin_id for plugin_id, _ in plugins.listPlugins(IAuthenticationPlugin)]
-    if PLUGIN_ID not in active:
-        plugins.activatePlugin(IAuthenticationPlugin, PLUGIN_ID)
+    for kind in (IAuthenticationPlugin, IRolesPlugin):
+        if PLUGIN_ID not in [plugin_id for plugin_id, _ in plugins.listPlugins(kind)]:
+            plugins.activatePlugin(kind, PLUGIN_ID)
     plugins.movePluginsTop(IAuthenticationPlugin, [PLUGIN_ID])
 
 
