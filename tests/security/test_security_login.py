@@ -99,9 +99,7 @@ class TestLoginLimits:
         assert 0 < retry_after <= limits.window_seconds
         assert re.search(r"(Te veel|Too many).*\d+ minut", locked.text)
 
-    def test_the_right_password_on_a_refused_page_is_no_failure(
-        self, platform, limits
-    ):
+    def test_the_right_password_on_a_refused_page_is_no_failure(self, platform, limits):
         for _ in range(ACCOUNT_LIMIT + 1):
             refused = _basic(platform, EDITOR, password(EDITOR))
             assert refused.status_code == 401

@@ -12,12 +12,16 @@ site's own origin only, no inline scripts) widened by the named utilities that
 provide :class:`pro.interfaces.IContentSecurityPolicySources`, for the site
 the request is in. Styles keep ``'unsafe-inline'``: each site's identity is a
 ``<style>`` element of CSS custom properties, and TinyMCE styles its editor
-inline.
+inline. Logged-in users also get ``'unsafe-eval'`` for scripts: Plone's
+editing patterns (the folder contents' table among them) compile their
+templates at run time, which a browser counts as evaluating a string.
+Visitors, who never see those screens, keep the strict policy.
 
 No maintained package sets these headers for Plone 6 with per-site additions
 (plone.app.caching sets caching headers only), which is why this module exists.
 """
 
+from AccessControl.SecurityManagement import getSecurityManager
 from Acquisition import aq_base
 from plone.base.interfaces import IPloneSiteRoot
 from plone.rest.traverse import RESTWrapper
@@ -95,17 +99,22 @@ def set_security_headers(event) -> None:
     response.setHeader("Referrer-Policy", REFERRER_POLICY)
     response.setHeader("Permissions-Policy", PERMISSIONS_POLICY)
     response.setHeader(
-        "Content-Security-Policy", content_security_policy(_site_of(request))
+        "Content-Security-Policy",
+        content_security_policy(_site_of(request), editing=_is_logged_in()),
     )
 
 
-def content_security_policy(site) -> str:
+def content_security_policy(site, editing: bool = False) -> str:
     """The Content-Security-Policy header value for ``site``.
 
     :param site: the child site the request is in, or the platform; ``None``
         gives the platform's own policy.
+    :param editing: whether the response is for a logged-in user, whose
+        editing screens need ``'unsafe-eval'``.
     """
     policy = {name: list(sources) for name, sources in BASE_POLICY.items()}
+    if editing:
+        policy["script-src"].append("'unsafe-eval'")
     for name, utility in sorted(getUtilitiesFor(IContentSecurityPolicySources)):
         try:
             wanted = utility.sources(site) if site is not None else {}
@@ -145,6 +154,11 @@ def _site_of(request):
         if platform is None and IPloneSiteRoot.providedBy(item):
             platform = item
     return platform
+
+
+def _is_logged_in() -> bool:
+    user = getSecurityManager().getUser()
+    return user is not None and user.getUserName() != "Anonymous User"
 
 
 def _is_management_screen(request) -> bool:
