@@ -133,7 +133,6 @@ def _refuse(
             ("Content-Type", "application/json"),
             ("Content-Length", str(len(body))),
             ("X-Content-Type-Options", "nosniff"),
-            ("Connection", "close"),
         ],
     )
     return [body]
