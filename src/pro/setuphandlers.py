@@ -7,6 +7,7 @@ from pro.media.setup import install_mediatheek
 from pro.platform import domains
 from pro.platform import workflow
 from pro.stats.storage import stats_storage
+from pro.security import login_limits
 from zope.interface import implementer
 
 
@@ -24,9 +25,11 @@ def post_install(setup_tool) -> None:
     install_mail_store(portal)
     # Made here so that instances never race to make it on their first flush.
     stats_storage(portal, create=True)
+    login_limits.install_login_limits(portal)
 
 
 def uninstall(setup_tool) -> None:
     portal = api.portal.get()
+    login_limits.uninstall_login_limits(portal)
     domains.uninstall_domain_router(portal)
     workflow.uninstall_site_policy(portal)

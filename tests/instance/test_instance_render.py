@@ -217,9 +217,13 @@ def test_zope_ini_serves_zope_conf_with_waitress(tmp_path):
     assert parser["pipeline:main"]["pipeline"].split() == [
         "stats",
         "egg:Zope#httpexceptions",
+        "request_limits",
         "zope",
     ]
     assert parser["filter:stats"]["use"] == ("call:pro.stats.middleware:filter_factory")
+    assert parser["filter:request_limits"]["paste.filter_factory"] == (
+        "pro.security.request_limits:filter_factory"
+    )
 
 
 def test_pastedeploy_loads_the_server_section(tmp_path):

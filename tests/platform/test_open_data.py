@@ -109,6 +109,15 @@ class TestOpenData:
         ids = [item["id"] for item in first["items"] + second["items"]]
         assert len(set(ids)) == 4
 
+    def test_changed_since_takes_any_offset(self, platform):
+        # DateTime knows no offset like -09:52; found by fuzzing.
+        response = get(
+            platform, "@open-data/news", changed_since="1785-03-03T21:00:06-09:52"
+        )
+
+        assert response.status_code == 200
+        assert response.json()["items_total"] == 4
+
     def test_changed_since_gives_only_later_changes(self, platform):
         everything = get(platform, "@open-data/news").json()["items"]
         newest = max(item["modified"] for item in everything)
@@ -160,6 +169,13 @@ class TestOpenData:
             ("@open-data/news", {"page": "0"}, 400, "page"),
             ("@open-data/news", {"page_size": "1000"}, 400, "page_size"),
             ("@open-data/news", {"changed_since": "last week"}, 400, "changed_since"),
+            # Before the year 1 once in UTC.
+            (
+                "@open-data/news",
+                {"changed_since": "0001-01-01T00:00:00+05:00"},
+                400,
+                "changed_since",
+            ),
         ],
     )
     def test_bad_requests_name_the_parameter(

@@ -239,15 +239,18 @@ def _moment(value):
         return None
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        # DateTime knows only some offsets; in UTC every moment reads back
+        # the same. A moment before the year 1 in UTC overflows.
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise OpenDataError(
             400,
             "changed_since",
             "changed_since must be a date or time in ISO 8601, "
             "for example 2026-01-31 or 2026-01-31T12:00:00+01:00.",
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
     return DateTime(moment.isoformat())
 
 

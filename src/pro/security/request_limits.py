@@ -1,0 +1,138 @@
+"""A WSGI filter in front of Zope that refuses oversized and deeply nested JSON.
+
+plone.restapi reads a JSON body whole and parses it with Python's ``json``
+module: a body of hundreds of megabytes is held in memory several times over,
+and nesting a few thousand levels deep ends in a ``RecursionError`` that Zope
+answers with a 500. Both are refused here before Zope sees the request, with
+413 (too large) or 400 (too deep) and a JSON error naming the limit. Other
+bodies (file uploads, forms) keep the WSGI server's limit and Zope's
+``dos_protection`` settings, which already bound them.
+
+The depth is measured without parsing: a regular expression skips strings
+and finds brackets, so the check stays linear and never recurses.
+
+The filter is wired into ``zope.ini`` by :mod:`pro.instance.render` as::
+
+    [filter:request_limits]
+    paste.filter_factory = pro.security.request_limits:filter_factory
+
+No maintained WSGI middleware checks JSON nesting, which is why this one
+exists.
+"""
+
+from collections.abc import Callable
+from collections.abc import Iterable
+from io import BytesIO
+import json
+import re
+
+
+MAX_JSON_BYTES = 32 * 1024**2
+MAX_JSON_DEPTH = 64
+
+# A JSON string, or one bracket outside strings.
+_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+_OPENING = frozenset(b"[{")
+
+
+def json_depth(body: bytes) -> int:
+    """How deeply the arrays and objects of ``body`` nest; 0 for a scalar.
+
+    Malformed JSON is measured as far as it goes; parsing it is left to the
+    application, which answers its own 400.
+    """
+    depth = deepest = 0
+    for match in _TOKEN.finditer(body):
+        token = match.group()
+        if token[0] in _OPENING:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token[0] != ord('"'):
+            depth -= 1
+    return deepest
+
+
+class RequestLimits:
+    """The filter: ``app`` wrapped with the JSON size and depth limits."""
+
+    def __init__(
+        self,
+        app: Callable,
+        max_json_bytes: int = MAX_JSON_BYTES,
+        max_json_depth: int = MAX_JSON_DEPTH,
+    ):
+        self.app = app
+        self.max_json_bytes = max_json_bytes
+        self.max_json_depth = max_json_depth
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        if not _is_json(environ.get("CONTENT_TYPE", "")):
+            return self.app(environ, start_response)
+
+        length = _content_length(environ)
+        if length is None:
+            return _refuse(
+                start_response, 400, "Content-Length", "Send a valid length."
+            )
+        if length > self.max_json_bytes:
+            return _refuse(
+                start_response,
+                413,
+                "body",
+                f"A JSON body may be at most {self.max_json_bytes} bytes; "
+                f"this one is {length}.",
+            )
+
+        body = environ["wsgi.input"].read(length)
+        if json_depth(body) > self.max_json_depth:
+            return _refuse(
+                start_response,
+                400,
+                "body",
+                f"JSON may nest at most {self.max_json_depth} levels deep.",
+            )
+        environ["wsgi.input"] = BytesIO(body)
+        return self.app(environ, start_response)
+
+
+def filter_factory(global_conf: dict, **settings: str) -> Callable:
+    """PasteDeploy entry point; settings ``max_json_bytes``, ``max_json_depth``."""
+    max_json_bytes = int(settings.get("max_json_bytes", MAX_JSON_BYTES))
+    max_json_depth = int(settings.get("max_json_depth", MAX_JSON_DEPTH))
+
+    def make_filter(app: Callable) -> RequestLimits:
+        return RequestLimits(app, max_json_bytes, max_json_depth)
+
+    return make_filter
+
+
+def _is_json(content_type: str) -> bool:
+    media_type = content_type.split(";")[0].strip().lower()
+    return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _content_length(environ: dict) -> int | None:
+    value = environ.get("CONTENT_LENGTH") or "0"
+    try:
+        length = int(value)
+    except ValueError:
+        return None
+    return length if length >= 0 else None
+
+
+def _refuse(
+    start_response: Callable, status: int, field: str, message: str
+) -> list[bytes]:
+    reason = {400: "Bad Request", 413: "Content Too Large"}[status]
+    body = json.dumps(
+        {"error": {"type": reason, "field": field, "message": message}}
+    ).encode()
+    start_response(
+        f"{status} {reason}",
+        [
+            ("Content-Type", "application/json"),
+            ("Content-Length", str(len(body))),
+            ("X-Content-Type-Options", "nosniff"),
+        ],
+    )
+    return [body]
