@@ -6,8 +6,8 @@ from pro.mail.storage import install_mail_store
 from pro.media.setup import install_mediatheek
 from pro.platform import domains
 from pro.platform import workflow
-from pro.stats.storage import stats_storage
 from pro.security import login_limits
+from pro.stats.storage import stats_storage
 from zope.interface import implementer
 
 
