@@ -113,14 +113,17 @@ class TestInChromium:
     ):
         tab.goto(platform.root_url(root), wait_until="load")
 
-        hidden = []
+        reached, hidden = [], []
         for _press in range(TAB_PRESSES):
             tab.keyboard.press("Tab")
             focus = tab.evaluate(f"({FOCUS_STYLE})(document.activeElement)")
             if focus["element"].startswith("body"):
                 break
+            reached.append(focus["element"])
             if not (focus["visible"] and focus["shown"]):
                 hidden.append(focus["element"])
+        # The skip link, the brand, the language switch or search, the menu.
+        assert len(reached) >= 5
         assert hidden == []
 
     @pytest.mark.parametrize("root", ROOTS, ids=lambda root: root.name)

@@ -104,9 +104,12 @@ def test_an_empty_link_is_placed_by_its_target():
     assert finding.excerpt == "/contact/formulier"
 
 
-def test_a_long_excerpt_is_cut_short():
-    text = "LEES DIT " * 30
-    (finding,) = check_html(f"<p>{text}</p>", "text")
+@pytest.mark.parametrize(
+    "html",
+    [f"<p>{'LEES DIT ' * 30}</p>", f"<h4>{'Een lange kop ' * 10}</h4>"],
+)
+def test_a_long_excerpt_is_cut_short(html):
+    (finding,) = check_html(html, "text")
 
     assert len(finding.excerpt) == 80
     assert finding.excerpt.endswith("…")
@@ -193,6 +196,7 @@ HTML_PIECES = st.sampled_from(
 )
 def test_the_checker_never_fails_on_any_html(html, level):
     findings = check_html(html, "text", heading_level=level)
+    findings += check_text(html, "title") + check_link_text(html, "link")
 
     assert all(finding.severity in (ERROR, WARNING) for finding in findings)
     assert all(len(finding.excerpt) <= 80 for finding in findings)

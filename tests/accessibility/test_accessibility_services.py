@@ -234,6 +234,15 @@ class TestPages:
         assert "vervangen geen onderzoek door een deskundige" in answer.words
 
     @pytest.mark.parametrize(
+        ("user_id", "shown"), [(TEAM["editor"], True), (None, False)]
+    )
+    def test_the_site_root_links_the_team_to_the_report(self, arranged, user_id, shown):
+        answer = page(arranged, user_id, "")
+
+        assert answer.status_code == 200
+        assert (f'href="{arranged.site_url}/@@toegankelijkheid' in answer.text) is shown
+
+    @pytest.mark.parametrize(
         "view", ["@@toegankelijkheid", "@@toegankelijkheidsverklaring"]
     )
     @pytest.mark.parametrize("user_id", [None, B_EDITOR])

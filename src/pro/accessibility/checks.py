@@ -335,7 +335,7 @@ def _check_headings(root, field: str, heading_level: int) -> list[Finding]:
                         },
                     ),
                     field,
-                    f"{heading.tag}: {_excerpt(name)}",
+                    _excerpt(f"{heading.tag}: {name}"),
                     "1.3.1",
                 )
             )
