@@ -4,6 +4,7 @@ One platform is served for the whole module; each test reads what it needs
 from it and adds what it sends, so the tests do not depend on their order.
 """
 
+from axe_playwright_python.sync_playwright import Axe
 from datetime import date
 from datetime import timedelta
 from plone import api
@@ -25,6 +26,7 @@ import requests
 import transaction
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 PHOTOGRAPHER = ("fotograaf", "fotograaf-Secret-1")
 CURATOR = ("beheerder", "beheerder-Secret-1")
 EDITOR = ("redacteur", "redacteur-Secret-1")
@@ -338,3 +340,37 @@ class TestMediatheekOverHttp:
 
         assert response.status_code == 400
         assert "Kies ten minste één bestand." in response.text
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize(
+        ("page", "credentials"),
+        [("search", None), ("item", None), ("upload", PHOTOGRAPHER)],
+    )
+    def test_pages_have_no_accessibility_violation(
+        self, platform, chromium, page, credentials
+    ):
+        url = {
+            "search": f"{platform['url']}/mediatheek/@@zoeken?SearchableText=Rotterdam",
+            "item": platform["photo"].absolute_url(),
+            "upload": f"{platform['url']}/mediatheek/@@uploaden",
+        }[page]
+        context = chromium.new_context(
+            http_credentials=(
+                {"username": credentials[0], "password": credentials[1]}
+                if credentials
+                else None
+            )
+        )
+        tab = context.new_page()
+        status = tab.goto(url, wait_until="networkidle").status
+
+        results = Axe().run(
+            tab, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}
+        )
+        violations = {
+            violation["id"]: [node["target"] for node in violation["nodes"]]
+            for violation in results.response["violations"]
+        }
+        context.close()
+        assert status == 200
+        assert violations == {}

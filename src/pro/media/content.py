@@ -15,6 +15,7 @@ listings and the catalog read them as they read any Plone item.
 
 from DateTime import DateTime
 from datetime import date
+from plone import api
 from plone.app.z3cform.widgets.relateditems import RelatedItemsFieldWidget
 from plone.autoform import directives
 from plone.autoform.interfaces import IFormFieldProvider
@@ -29,6 +30,7 @@ from pro.landing.content import PageBlock
 from pro.media.checks import audio_file
 from pro.media.checks import photo_file
 from pro.media.checks import video_file
+from z3c.form.interfaces import IFieldWidget
 from z3c.relationfield.schema import RelationChoice
 from zope import schema
 from zope.interface import implementer
@@ -357,11 +359,25 @@ def media_reference_field(title, description) -> RelationChoice:
     )
 
 
-# The reference widget opens in the Mediatheek and offers its items only.
-MEDIA_WIDGET_OPTIONS = {
-    "selectableTypes": list(MEDIA_TYPES),
-    "basePath": f"/{MEDIATHEEK_ID}",
-}
+@implementer(IFieldWidget)
+def MediaReferenceFieldWidget(field, request):
+    """The related-items widget, opened in the Mediatheek, offering its items.
+
+    Plone's widget starts in, and is rooted at, the editor's own site (a
+    lineage child site is the local site); the Mediatheek lies beside the
+    sites, so the widget is rooted at the platform here.
+    """
+    widget = RelatedItemsFieldWidget(field, request)
+    portal = api.portal.get()
+    portal_path = "/".join(portal.getPhysicalPath())
+    widget.vocabulary = "plone.app.vocabularies.Catalog"
+    widget.pattern_options = {
+        "selectableTypes": list(MEDIA_TYPES),
+        "rootPath": portal_path,
+        "rootUrl": portal.absolute_url(),
+        "basePath": f"{portal_path}/{MEDIATHEEK_ID}",
+    }
+    return widget
 
 
 class IMediaBlock(IPageBlock):
@@ -382,12 +398,7 @@ class IMediaBlock(IPageBlock):
             "the page shows it with its caption and credit line.",
         ),
     )
-    directives.widget(
-        "media",
-        RelatedItemsFieldWidget,
-        vocabulary="plone.app.vocabularies.Catalog",
-        pattern_options=MEDIA_WIDGET_OPTIONS,
-    )
+    directives.widget("media", MediaReferenceFieldWidget)
 
 
 @implementer(IMediaBlock)
@@ -407,9 +418,4 @@ class IMediaImage(model.Schema):
             "the item with its credit line, instead of an uploaded lead image.",
         ),
     )
-    directives.widget(
-        "media_image",
-        RelatedItemsFieldWidget,
-        vocabulary="plone.app.vocabularies.Catalog",
-        pattern_options=MEDIA_WIDGET_OPTIONS,
-    )
+    directives.widget("media_image", MediaReferenceFieldWidget)

@@ -15,6 +15,7 @@ plone.restapi token or basic authentication) does not need it.
 counts; see :mod:`pro.media.search` for its parameters.
 """
 
+from plone import api
 from plone.protect.authenticator import check as check_csrf_token
 from plone.protect.interfaces import IDisableCSRFProtection
 from plone.restapi.services import Service
@@ -123,7 +124,7 @@ def _item_summary(item) -> dict:
         "@type": item.portal_type,
         "title": item.title,
         "filename": item.original_filename,
-        "review_state": "inbox",
+        "review_state": api.content.get_state(item),
     }
 
 

@@ -12,7 +12,6 @@ from plone import api
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.protect.authenticator import check as check_csrf_token
 from pro import _
-from pro.media.content import IMediaImage
 from pro.media.content import LICENCES
 from pro.media.exceptions import SearchInvalid
 from pro.media.ingest import ingest_many
@@ -182,9 +181,6 @@ class MediaItemView(BrowserView):
     def licence_label(self):
         return LICENCES.get(self.context.licence, self.context.licence)
 
-    def kind(self) -> str:
-        return self.context.kind
-
     def image_tag(self) -> str | None:
         return srcset_tag(self.context, "pro-media__image")
 
@@ -302,9 +298,6 @@ class MediaBlockView(BrowserView, _PlacedMedia):
 
 class MediaImageViewlet(ViewletBase, _PlacedMedia):
     """A news item's Mediatheek image, above its text."""
-
-    def available(self) -> bool:
-        return IMediaImage(self.context, None) is not None
 
     def update(self) -> None:
         super().update()
