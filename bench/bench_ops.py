@@ -22,6 +22,7 @@ It prints one table and never fails on a figure. Every instance runs
 """
 
 from dataclasses import dataclass
+from instance_script import run_in_instance
 from pathlib import Path
 from pro.instance.process import free_port
 from pro.instance.process import HOST
@@ -48,9 +49,7 @@ ADMIN_DSN = os.environ.get(
     "PRO_BENCH_DSN", "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
 )
 WSGI_THREADS = 4
-SITE = "bench"
-NEWS_ITEM = f"/pro/{SITE}/nieuws/hoogwater"
-PLAIN_DOCUMENT = "/plone/pagina"
+OPS_SITES = Path(__file__).resolve().with_name("ops_sites.py")
 # Every request names this host, as a visitor's browser names the platform's:
 # Plone leaves pages for 127.0.0.1 unthemed (plone.app.theming's unthemed
 # host names), which would make the direct rows cheaper than the proxied ones.
@@ -67,48 +66,6 @@ done = function(summary, latency, requests)
     errors.connect + errors.read + errors.write + errors.timeout,
     errors.status))
 end
-"""
-
-SETUP_SCRIPT = """
-import sys, transaction
-from plone import api
-from pro.instance.bootstrap import platform_as_admin
-from pro.instance.config import load_config
-from pathlib import Path
-import os
-
-config = load_config(Path(sys.argv[1]), os.environ)
-with platform_as_admin(config, config.zope_conf_path) as portal:
-    from pro.platform.api import create_site
-    from Products.CMFPlone.factory import addPloneSite
-    from zope.component.hooks import setSite
-
-    site = create_site(
-        portal, {"id": "bench", "title": "Bench", "organisation": "Bench"},
-        creator="admin",
-    )
-    item = api.content.create(
-        container=site["nieuws"], type="News Item", id="hoogwater",
-        title="Hoogwater in het rivierengebied",
-        description="De waterstand stijgt; de dijken houden het.",
-    )
-    api.content.transition(obj=item, transition="publish")
-    transaction.commit()
-
-    app = portal.aq_parent
-    plain = addPloneSite(
-        app, "plone", title="Plain Plone",
-        extension_ids=("plone.app.contenttypes:default",
-                       "plonetheme.barceloneta:default"),
-        setup_content=False,
-    )
-    setSite(plain)
-    page = api.content.create(
-        container=plain, type="Document", id="pagina", title="Een gewone pagina",
-        description="Een Document van Plone zelf, ter vergelijking.",
-    )
-    api.content.transition(obj=page, transition="publish")
-    transaction.commit()
 """
 
 
@@ -158,7 +115,8 @@ def run(scratch: Path, seconds: int, connections: int) -> list[Figure]:
             ZopeProcess(config, var_dir=scratch / "var-1", environ=environ)
         )
         print("Making the bench site and a plain Plone site ...", file=sys.stderr)
-        _run_setup(config, scratch / "var-1")
+        pages = run_in_instance(OPS_SITES, config, scratch / "var-1")
+        plain_document = pages.pop("plain Plone Document")
         print("Starting the second instance ...", file=sys.stderr)
         two = stack.enter_context(
             ZopeProcess(config, var_dir=scratch / "var-2", environ=environ)
@@ -167,7 +125,7 @@ def run(scratch: Path, seconds: int, connections: int) -> list[Figure]:
         admin.trust_env = False  # loopback only, never through a proxy
         admin.auth = ("admin", password)
 
-        home_bytes = _get(f"{one.url}/pro/{SITE}").content
+        home_bytes = _get(one.url + pages["home page"]).content
         static = scratch / "static"
         static.mkdir()
         (static / "home.html").write_bytes(home_bytes)
@@ -181,7 +139,6 @@ def run(scratch: Path, seconds: int, connections: int) -> list[Figure]:
         varnish_port = free_port()
         stack.enter_context(_varnish(scratch, varnish_port, one.port))
 
-        pages = {"home page": f"/pro/{SITE}", "news item": NEWS_ITEM}
         wrk = _Wrk(scratch, seconds, connections)
 
         _set_caching(admin, one.url, enabled=False)
@@ -200,7 +157,7 @@ def run(scratch: Path, seconds: int, connections: int) -> list[Figure]:
             wrk.measure(
                 "plain Plone 6.2, one instance",
                 "Document page",
-                one.url + PLAIN_DOCUMENT,
+                one.url + plain_document,
             )
         )
 
@@ -340,21 +297,6 @@ def _write_config(scratch: Path, dsn: str) -> Path:
         encoding="utf-8",
     )
     return config
-
-
-def _run_setup(config: Path, var_dir: Path) -> None:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("PRO_")}
-    environ["PRO_VAR_DIR"] = str(var_dir)
-    result = subprocess.run(
-        [sys.executable, "-c", SETUP_SCRIPT, str(config)],
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"setting up the sites failed:\n{result.stderr[-3000:]}")
 
 
 def _set_caching(admin: requests.Session, url: str, enabled: bool) -> None:

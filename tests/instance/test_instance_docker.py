@@ -12,6 +12,7 @@ import json
 import os
 import pytest
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -284,3 +285,26 @@ def test_the_proxies_health_checks_ask_their_own_health_page(
         server.server_close()
 
     assert (result.returncode == 0) is healthy
+
+
+def test_haproxy_sends_a_refused_request_to_the_other_instance():
+    lines = [line.split() for line in (DOCKER / "haproxy.cfg").read_text().splitlines()]
+
+    assert ["option", "redispatch"] in lines
+    assert ["retries", "2"] in lines
+
+
+def test_haproxy_accepts_its_configuration():
+    haproxy = shutil.which("haproxy") or "/usr/sbin/haproxy"
+    if not Path(haproxy).exists():
+        pytest.skip("HAProxy is not installed: apt-get install haproxy")
+
+    checked = subprocess.run(
+        [haproxy, "-c", "-f", str(DOCKER / "haproxy.cfg")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+    assert checked.returncode == 0, checked.stdout + checked.stderr
