@@ -380,3 +380,26 @@ def test_the_instance_itself_sends_queued_mail_on_request(
     assert done.status_code == 200 and done.json()["sent"] == 1
     assert [m["To"] for m in inbox.parsed()] == ["anna@example.org"]
     assert platform_admin.get("@mail-outbox").json()["sent"] == 1
+
+
+def test_journalists_follow_an_organisation_on_the_platform(
+    functional_portal, site, smtp, send_mail
+):
+    inbox, _port = smtp
+    page = requests.get(f"{functional_portal.absolute_url()}/@@aanmelden", timeout=30)
+    assert page.status_code == 200
+    assert 'value="organisation:ministerie-van-water"' in page.text
+    assert "newsletter:waterbeheer" not in page.text
+
+    answer = RestClient(functional_portal.absolute_url()).post(
+        "@subscribe",
+        json={
+            "email": "pers@example.org",
+            "channels": ["organisation:ministerie-van-water"],
+        },
+    )
+
+    assert answer.status_code == 202
+    send_mail()
+    (message,) = inbox.parsed()
+    assert "Ministerie van Water" in parts(message)[0]
