@@ -182,8 +182,8 @@ def _report(subscribers: int, fill: dict, sending: dict) -> None:
             " / ".join(f"{at[s] / 1024:.0f}" for s in (0.25, 0.5, 1.0)) + " MiB",
         ),
         (
-            "Data.fs after sending",
-            f"{fill.get('datafs_mib', 0):.0f} MiB before sending",
+            "Data.fs with the subscribers, before sending",
+            f"{fill['datafs_mib']:.0f} MiB",
         ),
     ]
     width = max(len(name) for name, _ in rows)

@@ -12,7 +12,8 @@ class MailError(Exception):
 class SubscriptionRefused(MailError):
     """A subscription request was refused before anything was written.
 
-    :ivar errors: field name → message saying how to fix it.
+    :ivar errors: field name → message saying how to fix it (an i18n message
+        of the domain "pro", translated where it is shown).
     """
 
     def __init__(self, errors: dict[str, str]):

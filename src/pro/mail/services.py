@@ -29,6 +29,7 @@ from pro.mail.outbox import outbox_counts
 from pro.mail.storage import mail_store
 from pro.mail.worker import smtp_settings_of
 from pro.mail.worker import Worker
+from zope.i18n import translate
 from zope.interface import alsoProvides
 from zope.interface import implementer
 from zope.publisher.interfaces import IPublishTraverse
@@ -73,7 +74,10 @@ class SubscribePost(Service):
         return _error(
             "ValidationError",
             "Nothing was sent: correct the fields listed.",
-            errors=[{"field": k, "message": v} for k, v in errors.items()],
+            errors=[
+                {"field": k, "message": translate(v, context=self.request)}
+                for k, v in errors.items()
+            ],
         )
 
 
@@ -102,7 +106,14 @@ class SubscriberService(Service):
         return _error(
             "ValidationError",
             "Give one e-mail address after @mail-subscribers/.",
-            errors=[{"field": "address", "message": subscriptions.ADDRESS_HINT}],
+            errors=[
+                {
+                    "field": "address",
+                    "message": translate(
+                        subscriptions.ADDRESS_HINT, context=self.request
+                    ),
+                }
+            ],
         )
 
 

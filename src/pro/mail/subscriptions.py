@@ -49,7 +49,9 @@ _ADDRESS = re.compile(
     r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}$"
 )
 
-ADDRESS_HINT = "Give an e-mail address such as naam@example.nl."
+ADDRESS_HINT = _(
+    "error_email", default="Give an e-mail address such as naam@example.nl."
+)
 
 
 def normalise_address(value) -> str:
@@ -157,7 +159,13 @@ def update_preferences(
     """
     if frequency not in FREQUENCIES:
         raise SubscriptionRefused(
-            {"frequency": f"Choose one of: {', '.join(FREQUENCIES)}."}
+            {
+                "frequency": _(
+                    "error_frequency",
+                    default="Choose one of: ${choices}.",
+                    mapping={"choices": ", ".join(FREQUENCIES)},
+                )
+            }
         )
     store = mail_store(api.portal.get())
     subscriber = store.subscribers.get(address)
@@ -270,11 +278,22 @@ def _checked_channels(portal, channel_ids) -> list:
         channel_ids = [channel_ids]
     if not isinstance(channel_ids, list | tuple) or not channel_ids:
         raise SubscriptionRefused(
-            {"channels": "Choose at least one newsletter or alert to subscribe to."}
+            {
+                "channels": _(
+                    "error_no_channels",
+                    default="Choose at least one newsletter or alert to subscribe to.",
+                )
+            }
         )
     if len(channel_ids) > MAX_CHANNELS:
         raise SubscriptionRefused(
-            {"channels": f"Choose at most {MAX_CHANNELS} channels at once."}
+            {
+                "channels": _(
+                    "error_too_many_channels",
+                    default="Choose at most ${count} channels at once.",
+                    mapping={"count": MAX_CHANNELS},
+                )
+            }
         )
     found, unknown = [], []
     for channel_id in dict.fromkeys(channel_ids):
@@ -286,8 +305,12 @@ def _checked_channels(portal, channel_ids) -> list:
     if unknown:
         raise SubscriptionRefused(
             {
-                "channels": "These are not channels of this platform: "
-                f"{', '.join(unknown)}. Use the ids the subscribe page offers."
+                "channels": _(
+                    "error_unknown_channels",
+                    default="These are not channels of this platform: ${ids}. Use "
+                    "the ids the subscribe page offers.",
+                    mapping={"ids": ", ".join(unknown)},
+                )
             }
         )
     return found
