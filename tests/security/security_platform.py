@@ -127,12 +127,19 @@ class Platform:
 
 
 def _serial(item) -> tuple:
+    """The last transaction that wrote ``item`` and its annotations."""
     base = aq_base(item)
     annotations = getattr(base, "__annotations__", None)
-    return (
-        getattr(base, "_p_serial", None),
-        getattr(annotations, "_p_serial", None),
-    )
+    return (_loaded_serial(base), _loaded_serial(annotations))
+
+
+def _loaded_serial(item):
+    # A ghost (not loaded yet) reports no transaction at all.
+    activate = getattr(item, "_p_activate", None)
+    if activate is None:
+        return None
+    activate()
+    return item._p_serial
 
 
 def _tree(root):

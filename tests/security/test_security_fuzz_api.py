@@ -180,6 +180,19 @@ class TestOversizedInput:
         errors = response.json()["error"]["errors"]
         assert [error["field"] for error in errors] == ["title"]
 
+    def test_a_multipart_body_without_boundary_is_refused_with_400(self, zope):
+        # A cross-site form may send it; Zope's parser answered 503.
+        response = requests.post(
+            f"{zope.url}/pro/@sites",
+            data=b'{"id": "vervalst"}',
+            auth=ADMIN,
+            headers={"Content-Type": "multipart/form-data"},
+            timeout=30,
+        )
+
+        assert response.status_code == 400
+        assert "boundary" in response.json()["error"]["message"]
+
     def test_a_very_long_url_is_answered_without_a_server_error(self, zope):
         response = requests.get(f"{zope.url}/pro/{'a' * 100_000}", timeout=30)
 

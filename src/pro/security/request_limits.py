@@ -1,10 +1,12 @@
-"""A WSGI filter in front of Zope that refuses oversized and deeply nested JSON.
+"""A WSGI filter in front of Zope that refuses malformed and oversized bodies.
 
 plone.restapi reads a JSON body whole and parses it with Python's ``json``
 module: a body of hundreds of megabytes is held in memory several times over,
 and nesting a few thousand levels deep ends in a ``RecursionError`` that Zope
 answers with a 500. Both are refused here before Zope sees the request, with
-413 (too large) or 400 (too deep) and a JSON error naming the limit. Other
+413 (too large) or 400 (too deep) and a JSON error naming the limit. A
+multipart body without a boundary makes Zope's form parser fail with a
+``KeyError`` (answered 503); it is refused with 400. Other
 bodies (file uploads, forms) keep the WSGI server's limit and Zope's
 ``dos_protection`` settings, which already bound them.
 
@@ -66,7 +68,15 @@ class RequestLimits:
         self.max_json_depth = max_json_depth
 
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        if not _is_json(environ.get("CONTENT_TYPE", "")):
+        content_type = environ.get("CONTENT_TYPE", "")
+        if _is_multipart_without_boundary(content_type):
+            return _refuse(
+                start_response,
+                400,
+                "Content-Type",
+                "A multipart body needs a boundary parameter in its Content-Type.",
+            )
+        if not _is_json(content_type):
             return self.app(environ, start_response)
 
         length = _content_length(environ)
@@ -109,6 +119,14 @@ def filter_factory(global_conf: dict, **settings: str) -> Callable:
 def _is_json(content_type: str) -> bool:
     media_type = content_type.split(";")[0].strip().lower()
     return media_type == "application/json" or media_type.endswith("+json")
+
+
+def _is_multipart_without_boundary(content_type: str) -> bool:
+    media_type, _, parameters = content_type.partition(";")
+    if not media_type.strip().lower().startswith("multipart/"):
+        return False
+    names = {part.split("=", 1)[0].strip().lower() for part in parameters.split(";")}
+    return "boundary" not in names
 
 
 def _content_length(environ: dict) -> int | None:
