@@ -148,7 +148,9 @@ def source_config(platform_dsn, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def backup_folder(filled_platform, source_config) -> Path:
+def backup_folder(filled_platform, source_config, instance_two) -> Path:
+    # The second instance writes its settings when it starts; it has started,
+    # so nothing writes to the platform between this backup and the checks.
     made = pro_instance("backup", "--config", str(source_config))
     assert made.returncode == 0, made.stderr
     return Path(made.stdout.strip().rsplit(" ", 1)[-1])
