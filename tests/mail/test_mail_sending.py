@@ -434,3 +434,17 @@ def test_chief_editors_send_and_editors_only_test(functional_portal, smtp, send_
     assert press("hoofd", "send").status_code == 200
     send_mail()
     assert [m["To"] for m in inbox.parsed()] == ["lezer@example.org"]
+
+
+def test_visitors_read_a_published_issue_without_its_editing_tools(issue):
+    publish(issue)
+    transaction.commit()
+
+    page = requests.get(issue.absolute_url(), timeout=30)
+    web_version = requests.get(
+        f"{issue.absolute_url()}/@@newsletter-preview", timeout=30
+    )
+
+    assert page.status_code == 200
+    assert "newsletter-send" not in page.text and "abonnees nu" not in page.text
+    assert web_version.status_code == 200 and "Dijken versterkt" in web_version.text

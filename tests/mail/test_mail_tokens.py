@@ -20,9 +20,7 @@ def made_long_ago(purpose, address, seconds_ago, channels=(), secret=SECRET) -> 
         def get_timestamp(self):
             return int(time.time()) - seconds_ago
 
-    serializer = itsdangerous.URLSafeTimedSerializer(
-        secret, salt=tokens._SALT, signer=Backdated
-    )
+    serializer = tokens.link_serializer(secret, signer=Backdated)
     payload = {"p": purpose, "a": address, "c": list(channels), "w": ""}
     if purpose == tokens.CONFIRM:
         payload["n"] = "nonce"

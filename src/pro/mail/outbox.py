@@ -1,11 +1,19 @@
 """The durable outbox: every mail the platform sends waits here first.
 
-Mail is never sent from a web request. Whatever causes a mail (a subscription
-request, a newsletter sent, a press release published) writes records here in
-the same ZODB transaction as the cause, so an aborted or retried request (a
-``ConflictError`` makes Zope run it again) leaves no record behind, and a
-committed one leaves exactly one. The worker (:mod:`pro.mail.worker`) is the
-only thing that talks SMTP.
+Mail is never sent by the request that causes it. Whatever causes a mail (a
+subscription request, a newsletter sent, a press release published) writes
+records here in the same ZODB transaction as the cause, so an aborted or
+retried request (a ``ConflictError`` makes Zope run it again) leaves no record
+behind, and a committed one leaves exactly one. The worker
+(:mod:`pro.mail.worker`) is the only thing that talks SMTP.
+
+Why not zope.sendmail's queued delivery, which Plone's MailHost offers: its
+queue is a maildir on one instance's disk, so instances on one RelStorage
+database would each have their own, out of sight of the others and of a
+platform administrator erasing an address; it holds every mail rendered in
+full (100,000 files for one newsletter); and its queue processor sends a mail
+again when it stops between the server's acceptance and removing the file.
+The records here live in the database every instance shares.
 
 Two kinds of record:
 

@@ -3,9 +3,9 @@
 A link carries its own data (the address, what it is for, the channels and
 where consent was asked) signed with the platform's secret, so nothing has to
 be stored for an address that never confirms, and any instance can check a
-link made by another. Signing and expiry come from itsdangerous (HMAC-SHA1 by
-default, with a per-use salt and a timestamp); this module only decides what a
-link holds, how long it lives and what a refused link is called.
+link made by another. Signing and expiry come from itsdangerous (HMAC-SHA256
+with a timestamp); this module only decides what a link holds, how long it
+lives and what a refused link is called.
 
 A confirmation link works once and for 48 hours. Preference and unsubscribe
 links live long, because an old newsletter's unsubscribe link must keep
@@ -16,6 +16,7 @@ recipient.
 
 from dataclasses import dataclass
 from pro.mail.exceptions import TokenRefused
+import hashlib
 import itsdangerous
 import secrets
 
@@ -61,7 +62,7 @@ def make_token(
     payload = {"p": purpose, "a": address, "c": list(channels), "w": where}
     if purpose == CONFIRM:
         payload["n"] = secrets.token_urlsafe(12)
-    return _serializer(secret).dumps(payload)
+    return link_serializer(secret).dumps(payload)
 
 
 def read_token(secret: str, token, purpose: str, now: float | None = None) -> LinkData:
@@ -78,9 +79,9 @@ def read_token(secret: str, token, purpose: str, now: float | None = None) -> Li
     if not token.isascii() or token.count(".") not in (2, 3):
         raise TokenRefused("malformed")
 
-    serializer = _serializer(secret)
+    signed = link_serializer(secret)
     try:
-        payload, issued = serializer.loads(token, return_timestamp=True)
+        payload, issued = signed.loads(token, return_timestamp=True)
     except itsdangerous.SignatureExpired:
         raise TokenRefused("expired") from None
     except itsdangerous.BadSignature:
@@ -116,8 +117,16 @@ def _link_data(payload, issued_at: float) -> LinkData:
     return LinkData(purpose, address, tuple(channels), where, nonce, issued_at)
 
 
-def _serializer(secret: str) -> itsdangerous.URLSafeTimedSerializer:
-    return itsdangerous.URLSafeTimedSerializer(secret, salt=_SALT)
+def link_serializer(
+    secret: str, signer=itsdangerous.TimestampSigner
+) -> itsdangerous.URLSafeTimedSerializer:
+    """The signer of every link: HMAC-SHA256 with a timestamp."""
+    return itsdangerous.URLSafeTimedSerializer(
+        secret,
+        salt=_SALT,
+        signer=signer,
+        signer_kwargs={"digest_method": hashlib.sha256},
+    )
 
 
 def _now() -> float:

@@ -340,7 +340,8 @@ def _too_many(error: TooManyRequests):
 
 
 class NewsletterIssueView(BrowserView):
-    """An issue's page for its editors: what it holds, its state, its actions."""
+    """An issue's page: a link to the mail as subscribers get it and, for its
+    editors, its state and what they may do with it."""
 
     template = ViewPageTemplateFile("templates/newsletter_issue.pt")
 
@@ -358,6 +359,7 @@ class NewsletterIssueView(BrowserView):
         return api.user.has_permission("Modify portal content", obj=self.context)
 
     def subscribers(self) -> int:
+        from pro.mail.exceptions import IssueNotSendable
         from pro.mail.newsletter import channel_of
         from pro.mail.storage import existing_store
 
@@ -366,7 +368,7 @@ class NewsletterIssueView(BrowserView):
             return 0
         try:
             return len(store.members.get(channel_of(self.context), ()))
-        except Exception:
+        except IssueNotSendable:
             return 0
 
 
