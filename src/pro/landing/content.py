@@ -8,6 +8,8 @@ from plone.dexterity.content import Item
 from plone.namedfile.field import NamedBlobImage
 from plone.supermodel import model
 from pro import _
+from pro.security.exceptions import UnsafeURLError
+from pro.security.urls import check_link_url
 from z3c.relationfield.schema import RelationChoice
 from z3c.relationfield.schema import RelationList
 from zope import schema
@@ -62,7 +64,17 @@ def _link_url_field(required: bool) -> schema.URI:
         title=_("label_link_url", default="Link"),
         description=_("help_link_url", default="Where the button leads."),
         required=required,
+        constraint=_safe_link,
     )
+
+
+def _safe_link(value: str) -> bool:
+    """No ``javascript:`` or ``data:`` links on a button."""
+    try:
+        check_link_url(value, "link_url")
+    except UnsafeURLError as error:
+        raise Invalid(str(error)) from None
+    return True
 
 
 def _link_text_field(required: bool) -> schema.TextLine:

@@ -42,6 +42,8 @@ from pro.platform.team import group_members
 from pro.platform.team import GROUPS
 from pro.platform.team import set_group_members
 from pro.platform.workflow import bind_site_policy
+from pro.security.exceptions import UnsafeURLError
+from pro.security.urls import check_public_host
 from pro.theme.contrast import contrast_ratio
 from pro.theme.contrast import NORMAL_TEXT
 from pro.theme.contrast import parse_hex
@@ -569,6 +571,11 @@ def _check_domains(portal, value, own_site: str | None, errors: dict):
             )
         elif labels[-1].isdigit():
             errors["domains"] = f"{host!r} is an address; give a host name."
+        elif not _is_public_host(host):
+            errors["domains"] = (
+                f"{host!r} exists only inside a network; give a host name "
+                "that is registered on the internet."
+            )
         elif taken.get(host, own_site) != own_site:
             errors["domains"] = (
                 f"{host!r} already serves the site {taken[host]!r}; "
@@ -579,6 +586,14 @@ def _check_domains(portal, value, own_site: str | None, errors: dict):
         if "domains" in errors:
             break
     return tuple(hosts)
+
+
+def _is_public_host(host: str) -> bool:
+    try:
+        check_public_host(host)
+    except UnsafeURLError:
+        return False
+    return True
 
 
 def _check_members(portal, role: str, value, errors: dict) -> tuple[str, ...]:
