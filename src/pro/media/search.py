@@ -18,9 +18,9 @@ Results are what the searcher may see (published items, plus the inbox
 items a curator or their own uploader sees, with ``review_state=inbox``);
 items whose rights have expired are left out for everyone who may not see
 inactive content. Facet counts are taken over the whole result, not only the
-page: each is the intersection of a facet index's document set with the
-result set, which costs a set operation per facet value instead of reading
-every result's metadata.
+page, from the facet indexes themselves (see :func:`_count_values`), never by
+loading the results' metadata; the result set is found once, and the page is
+sorted from it.
 """
 
 from BTrees.IIBTree import IISet
