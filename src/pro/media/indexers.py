@@ -1,8 +1,8 @@
 """What the Mediatheek's search filters, counts and finds, as catalog indexes.
 
-Each facet is a FieldIndex (``Subject`` for subjects is Plone's own), so a
-facet's counts are intersections of the index's sets with the result set
-(:mod:`pro.media.search`), not a walk over every result.
+Each facet is a FieldIndex (``Subject`` for subjects is Plone's own), so
+:mod:`pro.media.search` counts a facet from its index, not by loading every
+result.
 """
 
 from DateTime import DateTime

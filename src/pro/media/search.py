@@ -18,15 +18,17 @@ Results are what the searcher may see (published items, plus the inbox
 items a curator or their own uploader sees, with ``review_state=inbox``);
 items whose rights have expired are left out for everyone who may not see
 inactive content. Facet counts are taken over the whole result, not only the
-page: each is the intersection of a facet index's document set with the
-result set, which costs a set operation per facet value instead of reading
-every result's metadata.
+page, from the facet indexes themselves (see :func:`_count_values`), never by
+loading the results' metadata; the result set is found once, and the page is
+sorted from it.
 """
 
 from BTrees.IIBTree import IISet
 from BTrees.IIBTree import intersection
+from collections import Counter
 from dataclasses import dataclass
 from DateTime import DateTime
+from itertools import chain
 from plone import api
 from plone.batching import Batch
 from pro import _
@@ -37,6 +39,7 @@ from pro.media.exceptions import SearchInvalid
 from Products.CMFCore.indexing import processQueue
 from Products.CMFCore.permissions import AccessInactivePortalContent
 from Products.CMFCore.utils import getToolByName
+from Products.PluginIndexes.interfaces import ILimitedResultIndex
 from urllib.parse import urlencode
 from zope.i18n import translate
 import re
@@ -86,6 +89,8 @@ MAX_PAGE_SIZE = 100
 MAX_TEXT = 500
 WORD = re.compile(r"\w+")
 OPERATORS = ("AND", "OR", "NOT")
+# Up to this many values a facet is counted by set intersections.
+FEW_VALUES = 10
 # The most frequent values a facet offers; the rest are reached by search.
 FACET_VALUES = 25
 
@@ -165,12 +170,7 @@ def search_media(mediatheek, form) -> MediaSearch:
 
     matching = _matching(catalog, query)
     facets = _facet_counts(catalog, matching)
-    brains = []
-    if matching:
-        # The security filters are in the query already, as in _matching.
-        brains = catalog.unrestrictedSearchResults(
-            **query, **_sort_arguments(sort, limit=start + size)
-        )
+    brains = _ordered(catalog, query, matching, sort, limit=start + size)
     batch = Batch(brains, size, start)
     return MediaSearch(
         context=mediatheek,
@@ -277,11 +277,27 @@ def _text_query(text: str) -> str | None:
     )
 
 
-def _sort_arguments(sort: str, limit: int) -> dict:
+def _ordered(catalog, query: dict, matching: IISet, sort: str, limit: int):
+    """The matching records in the chosen order, as lazy brains.
+
+    Ordered by an index, the set found once is sorted by ZCatalog's own
+    sorting; ordered by relevance, the catalog searches again, for the text
+    index's scores.
+    """
+    if not matching:
+        return []
     chosen = SORTS[sort]
     if chosen is None:
-        return {}
-    return {"sort_on": chosen[0], "sort_order": chosen[1], "sort_limit": limit}
+        # The security filters are in the query already, as in _matching.
+        return catalog.unrestrictedSearchResults(**query)
+    records = catalog._catalog
+    return records.sortResults(
+        matching,
+        records.getIndex(chosen[0]),
+        reverse=chosen[1] == "descending",
+        limit=limit,
+        actual_result_count=len(matching),
+    )
 
 
 def _matching(catalog, query: dict) -> IISet:
@@ -296,10 +312,15 @@ def _matching(catalog, query: dict) -> IISet:
     # indexes are read directly here, so that is done first here too.
     processQueue()
     found = None
-    for name, value in query.items():
-        # Not every index takes the result so far (ZCTextIndex does not).
+    for name in sorted(query, key=_selectivity):
+        value = query[name]
         index = catalog._catalog.getIndex(name)
-        applied = index._apply_index({name: value})
+        # An index that can narrow what was found so far is given it; that
+        # makes the wide ones (security, dates) cheap.
+        if ILimitedResultIndex.providedBy(index) and found is not None:
+            applied = index._apply_index({name: value}, found)
+        else:
+            applied = index._apply_index({name: value})
         if applied is None:
             continue
         ids = applied[0]
@@ -311,24 +332,31 @@ def _matching(catalog, query: dict) -> IISet:
     return IISet(found) if found is not None else IISet()
 
 
+# Narrow first with what selects few records, last with what selects most.
+WIDE_INDEXES = (
+    "portal_type",
+    "review_state",
+    "path",
+    "allowedRolesAndUsers",
+    "effectiveRange",
+)
+
+
+def _selectivity(name: str) -> int:
+    return WIDE_INDEXES.index(name) + 1 if name in WIDE_INDEXES else 0
+
+
 def _facet_counts(catalog, matching: IISet) -> dict[str, list[tuple[str, int]]]:
     if not matching:
         return {}
     facets = {}
     for name, index_id in FACETS.items():
-        counts = []
-        # The value-to-documents mapping of a FieldIndex or KeywordIndex;
-        # each entry holds one record id or a set of them.
         index = catalog._catalog.getIndex(index_id)
-        for value, documents in index._index.items():
-            if value in ("", None):
-                continue
-            if isinstance(documents, int):
-                count = 1 if documents in matching else 0
-            else:
-                count = len(intersection(matching, documents))
-            if count:
-                counts.append((str(value), count))
+        counts = [
+            (str(value), count)
+            for value, count in _count_values(index, matching).items()
+            if count and value not in ("", None)
+        ]
         if name == "year":
             counts.sort(reverse=True)
         else:
@@ -336,3 +364,25 @@ def _facet_counts(catalog, matching: IISet) -> dict[str, list[tuple[str, int]]]:
         if counts:
             facets[name] = counts[:FACET_VALUES]
     return facets
+
+
+def _count_values(index, matching: IISet) -> Counter:
+    """How many of the matching records hold each value of a Field- or
+    KeywordIndex.
+
+    With few values, each value's record set (``_index``) is intersected with
+    the result; with many, each result's values (``_unindex``) are looked up
+    once instead. Both loops run in C (BTrees, ``Counter``, ``map``).
+    """
+    if index.indexSize() <= FEW_VALUES:
+        counts = Counter()
+        for value, documents in index._index.items():
+            if isinstance(documents, int):
+                counts[value] = 1 if documents in matching else 0
+            else:
+                counts[value] = len(intersection(matching, documents))
+        return counts
+    found = map(index._unindex.get, matching)
+    if index.meta_type == "KeywordIndex":
+        return Counter(chain.from_iterable(filter(None, found)))
+    return Counter(found)
