@@ -22,6 +22,8 @@ from pathlib import Path
 from pro.instance.process import free_port
 from pro.instance.process import HOST
 from pro.instance.process import ZopeProcess
+import atexit
+import contextlib
 import os
 import pytest
 import requests
@@ -54,6 +56,9 @@ class Deployment:
         self.varnish_port = free_port()
         self.admin_password = secrets.token_urlsafe(12)
         self.missing: NoPostgreSQL | None = None
+        self._closed = False
+        # Also at exit: a run that stops early must not leave servers behind.
+        atexit.register(self.close)
         self._cluster_context = private_cluster()
         try:
             self.cluster = self._cluster_context.__enter__()
@@ -81,12 +86,19 @@ class Deployment:
         return self._instance_two
 
     def close(self) -> None:
-        if self.missing is None:
-            for zope in (self._instance_two, self.instance_one):
-                if zope is not None:
-                    zope.stop()
-            self._cluster_context.__exit__(None, None, None)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        """Stop everything; safe to call twice, each step even if one fails."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self.missing is None:
+                with contextlib.ExitStack() as stack:
+                    stack.push(self._cluster_context)
+                    for zope in (self.instance_one, self._instance_two):
+                        if zope is not None:
+                            stack.callback(zope.stop)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def _write_config(self) -> Path:
         config = self.folder / "instance.yaml"

@@ -39,6 +39,11 @@ MANIFEST_NAME = "manifest.json"
 FILES_FOLDER = "files"
 ADMIN_PASSWORD_FILE = "admin-password"  # noqa: S105 - a file name
 MANIFEST_FORMAT = 1
+_KNOWN_FILES = (
+    DUMP_NAME,
+    f"{FILES_FOLDER}/instance.yaml",
+    f"{FILES_FOLDER}/{ADMIN_PASSWORD_FILE}",
+)
 
 # pg_dump of a large platform takes long; a hung server must not hang forever.
 _TOOL_TIMEOUT = 6 * 3600
@@ -124,22 +129,44 @@ def read_backup(folder: Path) -> BackupFolder:
         raise BackupError(
             f"{folder} is not a backup: it has no {MANIFEST_NAME}"
         ) from None
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise BackupError(f"{manifest_path} cannot be read: {exc}") from exc
-    if manifest.get("format") != MANIFEST_FORMAT:
-        raise BackupError(
-            f"{manifest_path}: format {manifest.get('format')!r} is not known; "
-            f"this version reads format {MANIFEST_FORMAT}"
-        )
+    files = _listed_files(manifest_path, manifest)
 
-    found = BackupFolder(path=folder, manifest=manifest)
-    for name, expected in manifest["files"].items():
+    for name, checksum in files.items():
         path = folder / name
         if not path.is_file():
             raise BackupError(f"{path} is missing from the backup")
-        if _sha256(path) != expected["sha256"]:
+        if _sha256(path) != checksum:
             raise BackupError(f"{path} is damaged: its checksum does not match")
-    return found
+    return BackupFolder(path=folder, manifest=manifest)
+
+
+def _listed_files(manifest_path: Path, manifest: object) -> dict[str, str]:
+    """The manifest's files and checksums, each name a plain file name inside
+    the backup folder, so a tampered manifest cannot point elsewhere."""
+    format_ = manifest.get("format") if isinstance(manifest, dict) else None
+    if format_ != MANIFEST_FORMAT:
+        raise BackupError(
+            f"{manifest_path}: format {format_!r} is not known; "
+            f"this version reads format {MANIFEST_FORMAT}"
+        )
+    files = manifest.get("files")
+    listed = {}
+    if isinstance(files, dict):
+        for name, entry in files.items():
+            checksum = entry.get("sha256") if isinstance(entry, dict) else None
+            if name in _KNOWN_FILES and isinstance(checksum, str):
+                listed[name] = checksum
+            else:
+                listed = {}
+                break
+    if DUMP_NAME not in listed:
+        raise BackupError(
+            f"{manifest_path}: 'files' must list {DUMP_NAME} and the files of "
+            "the backup with their sha256; the manifest is damaged"
+        )
+    return listed
 
 
 def _require_relstorage(config: InstanceConfig) -> None:
