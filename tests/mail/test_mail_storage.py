@@ -57,3 +57,18 @@ def test_concurrent_subscriptions_conflict_only_for_the_same_address(
     store = IAnnotations(site.aq_parent)[ANNOTATION_KEY]
     assert set(addresses) <= set(store.subscribers)
     assert set(addresses) <= set(store.members[CHANNEL])
+
+
+def test_used_confirmation_links_are_forgotten_once_expired(site):
+    from pro.mail.storage import mail_store
+    from pro.mail.subscriptions import forget_expired_links
+    from zope.component.hooks import getSite
+    import time
+
+    subscribe("anna@example.org", [CHANNEL])
+    store = mail_store(getSite())
+    (nonce,) = store.used_tokens.keys()
+
+    assert forget_expired_links(store, time.time()) == 0
+    assert forget_expired_links(store, store.used_tokens[nonce] + 1) == 1
+    assert len(store.used_tokens) == 0

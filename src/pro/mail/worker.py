@@ -376,6 +376,9 @@ class Worker:
         self._last_purge = now
         before = now - outbox_module.RETENTION_DAYS * 86400
         removed = outbox_module.purge_finished(self.store.outbox, before)
+        from pro.mail.subscriptions import forget_expired_links
+
+        forget_expired_links(self.store, now)
         transaction.commit()
         if removed:
             logger.info("Removed %d finished outbox record(s)", removed)
