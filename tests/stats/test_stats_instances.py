@@ -113,8 +113,6 @@ def site(instances, admin) -> str:
         timeout=120,
     )
     assert response.status_code == 201, response.text
-    # Both instances learn of the new site on their next flush.
-    time.sleep(4 * FLUSH_SECONDS)
     return "rivierenland"
 
 
@@ -142,7 +140,8 @@ def figures(admin, url: str) -> dict:
 
 
 def eventually_counted(admin, url: str, pageviews: int) -> dict:
-    deadline = time.monotonic() + 20 * FLUSH_SECONDS
+    # Generous: the flusher threads share a busy machine with the test.
+    deadline = time.monotonic() + 60 * FLUSH_SECONDS
     while True:
         answer = figures(admin, url)
         if answer["totals"]["pageviews"] >= pageviews or time.monotonic() > deadline:
