@@ -1,7 +1,8 @@
 """Counting hits in memory and writing them in batches.
 
-A hit costs a dictionary update under a lock; nothing touches the database
-on the request. A flusher thread writes the batch every
+A hit costs a dictionary update under a lock; nothing is written to the
+database on the request (a beacon naming a site missing from the list reads
+the list again, at most once a second). A flusher thread writes the batch every
 :data:`FLUSH_INTERVAL` seconds in one transaction into this instance's shard
 (see :mod:`pro.stats.storage`), settles the days that are over, keeps the
 daily salts and refreshes the list of known sites. A failed flush keeps the
