@@ -8,6 +8,8 @@ from pro.stats.beacon import parse_hit
 from pro.stats.report import Period
 from pro.stats.report import site_report
 from pro.stats.storage import stats_storage
+from pro.testing import make_site
+import transaction
 
 
 def visit(
@@ -129,3 +131,22 @@ def test_the_salt_of_a_past_day_is_deleted_and_todays_made_ahead(
     assert list(salts_after) == ["2026-11-03", "2026-11-04"]
     # The salt made a day ahead is the one used when its day comes.
     assert salts_after["2026-11-03"] == salts_before["2026-11-03"]
+
+
+def test_a_site_made_after_the_last_flush_is_counted_at_once(sites, new_counter, clock):
+    counter = new_counter()
+    make_site(sites, "nieuw", organisation="Nieuwe dienst")
+    transaction.commit()
+    clock.now += 2
+
+    reason = visit(counter, "s=nieuw&p=/")
+    made_up = visit(counter, "s=bestaat-niet&p=/")
+    counter.flush()
+
+    figures = report(sites, "nieuw", "2026-11-02", "2026-11-02")
+    assert (reason, made_up) == (None, None)
+    assert figures["totals"]["pageviews"] == 1
+    # The made-up site's hit waited for the flush, which dropped it.
+    assert counter.statistics.refused["unknown-site"] == 1
+    stats = stats_storage(fresh_portal(sites))
+    assert [key[0] for key in stats.shards["instance-a"].days] == ["nieuw"]

@@ -1,7 +1,8 @@
 """Counting hits in memory and writing them in batches.
 
-A hit costs a dictionary update under a lock; nothing touches the database
-on the request. A flusher thread writes the batch every
+A hit costs a dictionary update under a lock; nothing is written to the
+database on the request (a beacon naming a site missing from the list reads
+the list again, at most once a second). A flusher thread writes the batch every
 :data:`FLUSH_INTERVAL` seconds in one transaction into this instance's shard
 (see :mod:`pro.stats.storage`), settles the days that are over, keeps the
 daily salts and refreshes the list of known sites. A failed flush keeps the
@@ -42,6 +43,8 @@ CAMPAIGN_SEPARATOR = "\x1f"
 # Salts are renewed at a random moment in the first half hour of a day, so
 # instances rarely try at the same instant; today's salt was made a day ahead.
 SALT_RENEWAL_WINDOW = 1800
+SITES_REFRESH = 1.0
+MAX_UNKNOWN_SITES = 20
 
 
 @dataclass
@@ -128,6 +131,7 @@ class HitCounter:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._salt_offset = random.uniform(0, SALT_RENEWAL_WINDOW)  # noqa: S311
+        self._sites_read_at = float("-inf")
 
     # Counting
 
@@ -146,7 +150,7 @@ class HitCounter:
         """
         reason = refusal(headers, authenticated)
         if reason is None and not self.knows_site(hit.site):
-            reason = "unknown-site"
+            reason = self._hold_unknown(hit.site)
         if reason is not None:
             with self._lock:
                 self.statistics.refused[reason] += 1
@@ -164,8 +168,18 @@ class HitCounter:
         return None
 
     def knows_site(self, site_id: str) -> bool:
-        if self.known_sites is None:
-            self.flush()
+        """Whether ``site_id`` is a site of the platform.
+
+        A site made since the last flush is not in the list yet, so an
+        unknown id reads the list again, at most once a
+        :data:`SITES_REFRESH` seconds, which bounds what beacons with made-up
+        ids can cost.
+        """
+        if self.known_sites is not None and site_id in self.known_sites:
+            return True
+        if self.clock() - self._sites_read_at >= SITES_REFRESH:
+            self._sites_read_at = self.clock()
+            self._read_sites()
         return site_id in (self.known_sites or ())
 
     def today(self) -> date:
@@ -228,6 +242,40 @@ class HitCounter:
             "written" if written else "lost",
         )
 
+    def _hold_unknown(self, site_id: str) -> str | None:
+        """Keep a hit for a site not in the list until the flush checks it.
+
+        A site made a moment ago on another instance may not be in this
+        instance's list yet; its hits wait for the flush, which counts them
+        only if the site exists by then. A few such ids are held per batch,
+        so made-up ids cannot fill the memory.
+        """
+        with self._lock:
+            pending = {site for site, _day in self._tallies} - (
+                self.known_sites or frozenset()
+            )
+        if site_id in pending or len(pending) < MAX_UNKNOWN_SITES:
+            return None
+        return "unknown-site"
+
+    def _read_sites(self) -> None:
+        manager = transaction.TransactionManager()
+        try:
+            connection, portal = self.open_portal(manager)
+        except Exception:
+            logger.exception("Statistics could not read the list of sites")
+            return
+        try:
+            sites = _site_ids(portal)
+        except Exception:
+            logger.exception("Statistics could not read the list of sites")
+            return
+        finally:
+            manager.abort()
+            connection.close()
+        with self._lock:
+            self.known_sites = sites
+
     def _run(self) -> None:
         while not self._stopping.wait(self.interval):
             self.flush()
@@ -237,13 +285,14 @@ class HitCounter:
         connection, portal = self.open_portal(manager)
         try:
             manager.begin()
+            sites = _site_ids(portal)
             stats = storage.stats_storage(portal, create=True)
             shard = storage.shard_of(stats, self.instance_id)
-            storage.add_tallies(shard, tallies)
+            kept, dropped = _of_sites(tallies, sites)
+            storage.add_tallies(shard, kept)
             moment = datetime.fromtimestamp(self.clock(), TIMEZONE)
             storage.close_days(stats, shard, (moment - storage.CLOSING_DELAY).date())
             salts = self._keep_salts(stats, moment)
-            sites = _site_ids(portal)
             manager.get().note("pro.stats: flush")
             manager.commit()
         except BaseException:
@@ -254,6 +303,7 @@ class HitCounter:
         with self._lock:
             self._salts = salts
             self.known_sites = sites
+            self.statistics.refused["unknown-site"] += dropped
 
     def _keep_salts(self, stats, moment: datetime) -> dict[str, bytes]:
         today = moment.date()
@@ -284,6 +334,17 @@ class HitCounter:
                     self._tallies[key] = tally
                 else:
                     current.merge(tally)
+
+
+def _of_sites(tallies: dict, sites: frozenset[str]) -> tuple[dict, int]:
+    """The tallies of existing sites, and how many hits the others held."""
+    kept = {key: tally for key, tally in tallies.items() if key[0] in sites}
+    dropped = sum(
+        tally.pageviews + tally.downloads_total
+        for key, tally in tallies.items()
+        if key not in kept
+    )
+    return kept, dropped
 
 
 def local_day(timestamp: float | None = None) -> date:
