@@ -208,6 +208,23 @@ class TestStoredScripting:
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
+    @pytest.mark.parametrize(
+        "link", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"]
+    )
+    def test_a_button_cannot_link_to_a_script(self, platform, link):
+        response = _as(platform, EDITOR).post(
+            "a/startpagina",
+            json={
+                "@type": "CallToActionBlock",
+                "title": "Doe mee",
+                "link_url": link,
+                "link_text": "Aanmelden",
+            },
+        )
+
+        assert response.status_code == 400, response.text[:2000]
+        assert "link_url" in response.text
+
     def test_a_transition_on_an_item_without_workflow_is_refused_cleanly(
         self, platform, hostile
     ):
