@@ -32,7 +32,16 @@ import transaction
 
 
 TEAM_OF_A = {"owner": "a-owner", "chief-editor": "a-chief", "editor": "a-editor"}
-OUTSIDERS = {**TEAM_OF_A, "anonymous": None}
+# People with no role in any site: an outside photographer of the media
+# library (a platform role) and a member such as a newsletter subscriber.
+PHOTOGRAPHER = "fotograaf"
+SUBSCRIBER = "abonnee"
+OUTSIDERS = {
+    **TEAM_OF_A,
+    "photographer": PHOTOGRAPHER,
+    "subscriber": SUBSCRIBER,
+    "anonymous": None,
+}
 B_EDITOR = "b-editor"
 
 DRAFT = "concept-bericht"
@@ -77,9 +86,18 @@ def _password(user_id: str) -> str:
 # The arrangement
 
 
-def _arrange_users() -> None:
-    for user_id in (*TEAM_OF_A.values(), B_EDITOR):
+def _arrange_users(portal) -> None:
+    for user_id in (*TEAM_OF_A.values(), PHOTOGRAPHER, SUBSCRIBER, B_EDITOR):
         make_user(user_id)
+    # The media library brings the Photographer role; until it is installed
+    # the role is made here as its profile would.
+    if "Photographer" not in portal.valid_roles():
+        portal._addRole("Photographer")
+    role_manager = portal.acl_users.portal_role_manager
+    if "Photographer" not in role_manager.listRoleIds():
+        role_manager.addRole("Photographer")
+    with api.env.adopt_roles(["Manager"]):
+        api.user.grant_roles(username=PHOTOGRAPHER, roles=["Photographer"])
 
 
 def _arrange_site_a(portal) -> None:
@@ -224,7 +242,7 @@ def _registry_entry(entry: dict | None) -> dict | None:
 @pytest.fixture(scope="class")
 def walls(functional_portal_class) -> Walls:
     """Sites a and b, arranged once for every test class."""
-    _arrange_users()
+    _arrange_users(functional_portal_class)
     _arrange_site_a(functional_portal_class)
     _arrange_site_b(functional_portal_class)
     # The server runs in its own thread and sees committed data only.

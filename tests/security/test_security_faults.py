@@ -12,6 +12,7 @@ the wall between sites (``test_security_matrix.py`` proves that one).
 from base64 import b64encode
 from bs4 import BeautifulSoup
 from plone import api
+from pro.security.endpoints import PUBLIC
 from pro.security.endpoints import registered_endpoints
 from security_platform import password
 from security_platform import ROLES
@@ -207,6 +208,23 @@ class TestStoredScripting:
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
+    @pytest.mark.parametrize(
+        "link", ["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"]
+    )
+    def test_a_button_cannot_link_to_a_script(self, platform, link):
+        response = _as(platform, EDITOR).post(
+            "a/startpagina",
+            json={
+                "@type": "CallToActionBlock",
+                "title": "Doe mee",
+                "link_url": link,
+                "link_text": "Aanmelden",
+            },
+        )
+
+        assert response.status_code == 400, response.text[:2000]
+        assert "link_url" in response.text
+
     def test_a_transition_on_an_item_without_workflow_is_refused_cleanly(
         self, platform, hostile
     ):
@@ -365,7 +383,8 @@ def _forms_of_pro(platform) -> list[str]:
     admin = _admin(platform, accept="text/html")
     forms = []
     for endpoint in registered_endpoints():
-        if endpoint.is_service:
+        # Forms change something, so they need more than the View permission.
+        if endpoint.is_service or endpoint.permission in ("View", PUBLIC):
             continue
         for where in ("", "a/"):
             response = admin.get(f"{where}@@{endpoint.name}", allow_redirects=False)

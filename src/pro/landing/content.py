@@ -68,12 +68,23 @@ def _link_url_field(required: bool) -> schema.URI:
     )
 
 
+class UnsafeLinkError(schema.ValidationError):
+    """A link that would run a script instead of leading somewhere."""
+
+    def doc(self) -> str:
+        return self.args[0]
+
+
 def _safe_link(value: str) -> bool:
-    """No ``javascript:`` or ``data:`` links on a button."""
+    """No ``javascript:`` or ``data:`` links on a button.
+
+    A ``ValidationError``, not ``Invalid``: plone.restapi answers only that
+    with a 400 naming the field.
+    """
     try:
         check_link_url(value, "link_url")
     except UnsafeURLError as error:
-        raise Invalid(str(error)) from None
+        raise UnsafeLinkError(str(error)) from None
     return True
 
 

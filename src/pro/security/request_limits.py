@@ -10,8 +10,8 @@ multipart body without a boundary makes Zope's form parser fail with a
 bodies (file uploads, forms) keep the WSGI server's limit and Zope's
 ``dos_protection`` settings, which already bound them.
 
-The depth is measured without parsing: a regular expression skips strings
-and finds brackets, so the check stays linear and never recurses.
+The depth is measured without parsing, in one pass over the brackets outside
+strings, so the check stays linear and never recurses.
 
 The filter is wired into ``zope.ini`` by :mod:`pro.instance.render` as::
 
@@ -32,24 +32,28 @@ import re
 MAX_JSON_BYTES = 32 * 1024**2
 MAX_JSON_DEPTH = 64
 
-# A JSON string, or one bracket outside strings.
-_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+# A JSON string, with its escapes; brackets inside it do not nest.
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_NOT_A_BRACKET = bytes(set(range(256)) - set(b"[]{}"))
 _OPENING = frozenset(b"[{")
 
 
 def json_depth(body: bytes) -> int:
     """How deeply the arrays and objects of ``body`` nest; 0 for a scalar.
 
-    Malformed JSON is measured as far as it goes; parsing it is left to the
-    application, which answers its own 400.
+    Strings are cut out and everything but brackets dropped by the regular
+    expression and bytes machinery, so only the brackets are walked one by
+    one. Malformed JSON is measured as far as it goes; parsing it is left to
+    the application, which answers its own 400.
     """
+    brackets = _STRING.sub(b"", body).translate(None, _NOT_A_BRACKET)
     depth = deepest = 0
-    for match in _TOKEN.finditer(body):
-        token = match.group()
-        if token[0] in _OPENING:
+    for bracket in brackets:
+        if bracket in _OPENING:
             depth += 1
-            deepest = max(deepest, depth)
-        elif token[0] != ord('"'):
+            if depth > deepest:
+                deepest = depth
+        else:
             depth -= 1
     return deepest
 
