@@ -6,43 +6,15 @@ except under ``CI=true``, where a missing browser is a failure.
 """
 
 from conftest import subscribe
-from pathlib import Path
 from plone import api
 from pro.mail import tokens
 from pro.mail.storage import mail_store
-import os
+from pro_browser import AXE_TAGS
 import pytest
 import transaction
 
 
 pytestmark = pytest.mark.slow
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing; install it with: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def page_urls(site) -> dict[str, str]:
