@@ -8,7 +8,6 @@ by ffmpeg from its test sources. Nothing is read from outside the session.
 from io import BytesIO
 from pathlib import Path
 from PIL import Image
-import os
 import pytest
 import shutil
 import subprocess
@@ -157,31 +156,3 @@ def _ffmpeg(*arguments: str) -> None:
         check=True,
         timeout=60,
     )
-
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    """Debian's Chromium driven by Playwright; skipped without it, but in CI."""
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing; install it with: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
