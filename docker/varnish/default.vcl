@@ -102,6 +102,13 @@ sub vcl_hash {
     # Varnish's built-in rules add the URL and the host.
 }
 
+sub vcl_backend_fetch {
+    # Each instance keeps anonymous pages in RAM too, and sees a change made
+    # on another instance up to a second late. Varnish refills a page right
+    # after its purge, so it must get the page fresh from Zope.
+    set bereq.http.X-Pro-Ram-Cache-Pass = "1";
+}
+
 sub vcl_backend_response {
     # Bans match these, so the ban lurker can evict objects in the background.
     set beresp.http.X-Url = bereq.url;

@@ -216,6 +216,7 @@ def test_zope_ini_serves_zope_conf_with_waitress(tmp_path):
     assert parser["server:main"]["max_request_body_size"] == str(1024**3)
     assert parser["pipeline:main"]["pipeline"].split() == [
         "stats",
+        "ram_cache",
         "egg:Zope#httpexceptions",
         "request_limits",
         "zope",
@@ -224,6 +225,17 @@ def test_zope_ini_serves_zope_conf_with_waitress(tmp_path):
     assert parser["filter:request_limits"]["paste.filter_factory"] == (
         "pro.security.request_limits:filter_factory"
     )
+    assert parser["filter:ram_cache"]["use"] == "call:pro.caching.front:filter_factory"
+
+
+def test_the_ram_cache_in_front_of_zope_can_be_left_out(tmp_path):
+    config = direct_config(tmp_path / "var", ram_cache_in_front=False)
+    ini = write_instance(config) / "zope.ini"
+
+    parser = ConfigParser()
+    parser.read(ini)
+
+    assert "ram_cache" not in parser["pipeline:main"]["pipeline"].split()
 
 
 def test_pastedeploy_loads_the_server_section(tmp_path):

@@ -63,6 +63,7 @@ class InstanceConfig:
     mail_from_address: str = "noreply@localhost"
     mail_from_name: str = "PRO"
     caching_proxies: tuple[str, ...] = ()
+    ram_cache_in_front: bool = True
     backup_dir: Path | None = None
     pack_days: int = 1
     site_id: str = "pro"
@@ -378,6 +379,7 @@ _PARSERS: dict[str, Parser] = {
     "mail_from_address": _email_address,
     "mail_from_name": _text(),
     "caching_proxies": _url_list,
+    "ram_cache_in_front": _boolean,
     "backup_dir": _text(allowed="a folder path"),
     "pack_days": _whole_number(0),
     "site_id": _text(

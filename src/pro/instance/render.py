@@ -104,9 +104,15 @@ def render_zope_ini(cfg: InstanceConfig) -> str:
         "[filter:request_limits]",
         "paste.filter_factory = pro.security.request_limits:filter_factory",
         "",
+        # Anonymous pages plone.app.caching keeps in RAM, answered before
+        # Zope's publisher (pro.caching.front).
+        "[filter:ram_cache]",
+        "use = call:pro.caching.front:filter_factory",
+        "",
         "[pipeline:main]",
         "pipeline =",
         "    stats",
+        *(["    ram_cache"] if cfg.ram_cache_in_front else []),
         "    egg:Zope#httpexceptions",
         "    request_limits",
         "    zope",
