@@ -10,7 +10,10 @@ visitor on loopback:
 - uncached, one instance (plone.app.caching switched off in the registry);
 - uncached, two instances behind a load balancer (HAProxy when installed,
   else nginx);
-- plone.app.caching's in-process RAM cache on one instance (caching on);
+- plone.app.caching's in-process RAM cache on one instance (caching on),
+  once as plone.app.caching answers from it after traversal
+  (``ram_cache_in_front: false``) and once answered in front of Zope's
+  publisher by ``pro.caching.front``, as every instance runs by default;
 - Varnish in front of one instance, with the VCL of ``docker/varnish/``;
 - the plain Plone site's Document page on one instance, for comparison;
 - nginx serving the home page's bytes as a static file: the machine's bound.
@@ -121,6 +124,14 @@ def run(scratch: Path, seconds: int, connections: int) -> list[Figure]:
         two = stack.enter_context(
             ZopeProcess(config, var_dir=scratch / "var-2", environ=environ)
         )
+        print("Starting an instance without the cache in front ...", file=sys.stderr)
+        inside = stack.enter_context(
+            ZopeProcess(
+                _write_config(scratch, dsn, ram_cache_in_front=False),
+                var_dir=scratch / "var-3",
+                environ=environ,
+            )
+        )
         admin = requests.Session()
         admin.trust_env = False  # loopback only, never through a proxy
         admin.auth = ("admin", password)
@@ -164,7 +175,19 @@ def run(scratch: Path, seconds: int, connections: int) -> list[Figure]:
         _set_caching(admin, one.url, enabled=True)
         for label, path in pages.items():
             figures.append(
-                wrk.measure("RAM cache, one instance", label, one.url + path)
+                wrk.measure(
+                    "RAM cache inside the publisher, one instance",
+                    label,
+                    inside.url + path,
+                )
+            )
+        for label, path in pages.items():
+            figures.append(
+                wrk.measure(
+                    "RAM cache in front of the publisher, one instance",
+                    label,
+                    one.url + path,
+                )
             )
         varnish = f"http://{HOST}:{varnish_port}"
         for label, path in pages.items():
@@ -282,8 +305,8 @@ def _throwaway_database():
         admin.close()
 
 
-def _write_config(scratch: Path, dsn: str) -> Path:
-    config = scratch / "instance.yaml"
+def _write_config(scratch: Path, dsn: str, ram_cache_in_front: bool = True) -> Path:
+    config = scratch / f"instance-{'front' if ram_cache_in_front else 'inside'}.yaml"
     config.write_text(
         textwrap.dedent(
             f"""\
@@ -292,6 +315,7 @@ def _write_config(scratch: Path, dsn: str) -> Path:
             db_storage: relstorage
             db_relstorage_postgresql_dsn: {dsn}
             db_relstorage_cache_local_mb: 200
+            ram_cache_in_front: {str(ram_cache_in_front).lower()}
             """
         ),
         encoding="utf-8",

@@ -240,3 +240,29 @@ def test_a_head_request_gets_the_headers_without_the_page(instance_one, site, vi
     assert head.status_code == 200
     assert head.content == b""
     assert head.headers["Content-Length"] == str(len(answered.content))
+
+
+def set_caching(admin: requests.Session, base_url: str, enabled: bool) -> None:
+    response = admin.patch(
+        f"{base_url}/pro/@registry",
+        json={"plone.caching.interfaces.ICacheSettings.enabled": enabled},
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert response.status_code == 204, response.text
+
+
+@pytest.mark.slow
+def test_switching_caching_off_ends_answers_from_ram_at_once(
+    instance_one, admin, site, visitor
+):
+    url = instance_one.url + site.news_item
+    assert from_ram(kept(visitor, url))
+
+    set_caching(admin, instance_one.url, enabled=False)
+    try:
+        seen = [fetch(visitor, url), fetch(visitor, url)]
+    finally:
+        set_caching(admin, instance_one.url, enabled=True)
+
+    assert [from_ram(response) for response in seen] == [False, False]
+    assert "s-maxage" not in seen[-1].headers.get("Cache-Control", "")

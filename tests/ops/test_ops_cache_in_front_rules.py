@@ -6,12 +6,13 @@ Zope does once plone.app.caching labelled a page; the RAM cache is a real
 """
 
 from plone.memoize.ram import RAMCacheAdapter
-from pro.caching.front import CatalogGeneration
 from pro.caching.front import FrontCache
 from pro.caching.front import GLOBAL_KEY
 from pro.caching.front import keepable_for
+from pro.caching.front import label
 from pro.caching.front import LABEL_HEADER
 from pro.caching.front import PASS_HEADER
+from pro.caching.front import PlatformGeneration
 from pro.caching.front import request_key
 from zope.ramcache.ram import RAMCache
 import io
@@ -26,10 +27,10 @@ PAGE_HEADERS = [
 
 
 class Zope:
-    """Answers like Zope: numbered pages, labelled with the current counter."""
+    """Answers like Zope: numbered pages, labelled with the platform's state."""
 
-    def __init__(self, counter: int = 12, headers=None) -> None:
-        self.counter = counter
+    def __init__(self, generation=(12, 0), headers=None) -> None:
+        self.generation = generation
         self.headers = PAGE_HEADERS if headers is None else headers
         self.calls = 0
 
@@ -39,7 +40,7 @@ class Zope:
         headers = [
             *self.headers,
             ("Content-Length", str(len(body))),
-            (LABEL_HEADER, str(self.counter)),
+            (LABEL_HEADER, label(self.generation)),
         ]
         start_response("200 OK", headers)
         return (b"", body)
@@ -53,10 +54,10 @@ class Clock:
         return self.now
 
 
-def front(zope: Zope, generation: CatalogGeneration | None = None, clock=None):
+def front(zope: Zope, generation: PlatformGeneration | None = None, clock=None):
     if generation is None:
-        generation = CatalogGeneration()
-        generation.advance(zope.counter)
+        generation = PlatformGeneration()
+        generation.advance(zope.generation)
     cache = RAMCacheAdapter(RAMCache(), globalkey=GLOBAL_KEY)
     return FrontCache(zope, lambda: cache, generation, clock or Clock())
 
@@ -173,15 +174,16 @@ def test_the_label_is_removed_even_when_the_page_goes_to_zope_for_an_editor():
     assert LABEL_HEADER not in answer["headers"]
 
 
-def test_a_newer_catalog_counter_makes_every_kept_page_stale():
-    zope = Zope()
-    generation = CatalogGeneration()
-    generation.advance(12)
+@pytest.mark.parametrize("changed", [(13, 0), (12, 1)], ids=["content", "settings"])
+def test_a_change_of_content_or_settings_makes_every_kept_page_stale(changed):
+    zope = Zope(generation=(12, 0))
+    generation = PlatformGeneration()
+    generation.advance((12, 0))
     app = front(zope, generation)
     get(app)
 
-    generation.advance(13)
-    zope.counter = 13
+    generation.advance(changed)
+    zope.generation = changed
     after_commit = get(app)
     again = get(app)
 
@@ -191,9 +193,9 @@ def test_a_newer_catalog_counter_makes_every_kept_page_stale():
 
 
 def test_a_page_rendered_before_a_commit_is_not_kept_after_it():
-    zope = Zope(counter=12)
-    generation = CatalogGeneration()
-    generation.advance(13)
+    zope = Zope(generation=(12, 0))
+    generation = PlatformGeneration()
+    generation.advance((13, 0))
     app = front(zope, generation)
 
     get(app)
@@ -202,13 +204,14 @@ def test_a_page_rendered_before_a_commit_is_not_kept_after_it():
     assert zope.calls == 2
 
 
-def test_a_reading_older_than_the_last_never_moves_the_counter_back():
-    generation = CatalogGeneration()
-    generation.advance(13)
+@pytest.mark.parametrize("older", [(12, 4), (13, 3), (12, 3)])
+def test_a_reading_older_than_the_last_never_moves_the_generation_back(older):
+    generation = PlatformGeneration()
+    generation.advance((13, 4))
 
-    generation.advance(12)
+    generation.advance(older)
 
-    assert generation.current() == 13
+    assert generation.current() == (13, 4)
 
 
 def test_a_kept_page_is_asked_of_zope_again_after_its_s_maxage():
@@ -229,14 +232,14 @@ def test_a_kept_page_is_asked_of_zope_again_after_its_s_maxage():
 
 def test_a_new_process_keeps_pages_from_the_first_labelled_answer_on():
     zope = Zope()
-    generation = CatalogGeneration()
+    generation = PlatformGeneration()
     app = front(zope, generation)
 
     get(app)
     get(app)
 
     assert zope.calls == 1
-    assert generation.current() == zope.counter
+    assert generation.current() == zope.generation
 
 
 def test_a_page_zope_did_not_label_is_never_kept():

@@ -13,8 +13,8 @@ What is kept is decided by plone.app.caching alone. A response is stored here
 only when its caching rule asked for the RAM cache and plone.app.caching found
 it public (an anonymous visitor, a page Anonymous may view, no cache-stop
 variable): :class:`pro.caching.ramcache.LabelForFrontCache` then labels it
-with the catalog counter it was rendered under, and the filter takes the
-label off. Entries live in the process's RAM cache utility (``IRAMCache``,
+with the generation of the platform it was rendered in, and the filter takes
+the label off. Entries live in the process's RAM cache utility (``IRAMCache``,
 the one plone.app.caching and plone.memoize use) under their own global key,
 so its size limits apply and its control panel shows and empties them.
 
@@ -25,16 +25,21 @@ Pages are kept apart by scheme, host, forwarded host, protocol and port,
 path with query string, and whether JSON was asked for.
 
 A stored page is served while it is younger than its ``s-maxage`` and the
-platform's catalog counter is still the one it was rendered under.
+platform is still in the generation the page was rendered in: the same
+catalog counter and the same settings serial (:func:`platform_generation`).
 plone.app.caching's own RAM cache has the counter in its key (the
-``catalogCounter`` ETag part), so a change anywhere in the platform makes
-every page stale in both. A commit in this process moves the counter here at
-once (:func:`pro.caching.ramcache.note_catalog_counter`); commits of other
-instances on the same database are read by a thread every
-:data:`POLL_INTERVAL` seconds, so this instance may serve a page up to that
-long after another instance changed it. A cache in front of the instances
-that is purged on changes must therefore not fill itself from here: the
-Varnish configuration sends :data:`PASS_HEADER` with every backend request.
+``catalogCounter`` ETag part), so a change of content anywhere in the
+platform makes every page stale in both. The settings serial grows with each
+change of a registry record (:func:`pro.caching.ramcache.note_settings_change`):
+the caching rules themselves, the theme's resources, any control panel.
+
+A commit in this process moves the generation here at once
+(:func:`pro.caching.ramcache.note_generation`); commits of other instances on
+the same database are read by a thread every :data:`POLL_INTERVAL` seconds,
+so this instance may serve a page up to that long after another instance
+changed it. A cache in front of the instances that is purged on changes must
+therefore not fill itself from here: the Varnish configuration sends
+:data:`PASS_HEADER` with every backend request.
 """
 
 from collections.abc import Callable
@@ -64,6 +69,9 @@ PASS_ENVIRON = "HTTP_" + PASS_HEADER.upper().replace("-", "_")
 FRONT_ENVIRON = "pro.caching.front"
 
 POLL_INTERVAL = 1.0
+
+# Where the platform's site keeps its settings serial (a BTrees Length).
+SETTINGS_SERIAL = "_pro_settings_serial"
 
 # Larger bodies stream through untouched; pages are far smaller.
 MAX_BODY = 2 * 1024 * 1024
@@ -110,7 +118,7 @@ NO_CACHE_DIRECTIVES = frozenset({"private", "no-store", "no-cache"})
 class Entry:
     """One kept response, as the RAM cache holds it."""
 
-    generation: int
+    generation: tuple[int, int]
     stored: float
     expires: float
     status: str
@@ -124,27 +132,31 @@ class Entry:
         return None
 
 
-class CatalogGeneration:
-    """The platform's catalog counter as this process last saw it.
+class PlatformGeneration:
+    """The platform's generation as this process last saw it.
 
-    The counter only grows, so a reading older than one already taken (a
-    poll that began before a local commit) never moves it back.
+    Both of its numbers only grow, so a reading older than one already taken
+    (a poll that began before a local commit) never moves it back.
     """
 
     def __init__(self) -> None:
-        self._value: int | None = None
+        self._value: tuple[int, int] | None = None
         self._lock = threading.Lock()
 
-    def current(self) -> int | None:
+    def current(self) -> tuple[int, int] | None:
         return self._value
 
-    def advance(self, value: int) -> None:
+    def advance(self, value: tuple[int, int]) -> None:
         with self._lock:
-            if self._value is None or value > self._value:
+            old = self._value
+            if old is None or (
+                value != old
+                and all(new >= was for new, was in zip(value, old, strict=True))
+            ):
                 self._value = value
 
 
-process_generation = CatalogGeneration()
+process_generation = PlatformGeneration()
 
 
 class FrontCache:
@@ -154,7 +166,7 @@ class FrontCache:
         self,
         app: Callable,
         cache: Callable[[], RAMCacheAdapter | None],
-        generation: CatalogGeneration,
+        generation: PlatformGeneration,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.app = app
@@ -200,7 +212,7 @@ class FrontCache:
         content = _read_whole(body)
         if content is None:
             return body
-        # The label is a committed counter: Zope answers only after commit.
+        # A label tells a committed state: Zope answers only after commit.
         self.generation.advance(generation)
         if generation == self.generation.current() and len(content) <= MAX_BODY:
             now = self.clock()
@@ -266,46 +278,57 @@ def keepable_for(status: str, headers: list[tuple[str, str]]) -> float:
     return 0
 
 
-def read_catalog_counter(db, site_id: str) -> int | None:
-    """The counter of the platform's catalog as committed now, or ``None``."""
+def platform_generation(platform) -> tuple[int, int] | None:
+    """The catalog counter and settings serial of the platform's site."""
+    catalog = getattr(platform, "portal_catalog", None)
+    if catalog is None:
+        return None
+    serial = platform.__dict__.get(SETTINGS_SERIAL)
+    return int(catalog.getCounter()), 0 if serial is None else int(serial())
+
+
+def read_generation(db, site_id: str) -> tuple[int, int] | None:
+    """The platform's generation as committed now, or ``None`` without one."""
     manager = transaction.TransactionManager(explicit=True)
     connection = db.open(transaction_manager=manager)
     try:
         manager.begin()
         try:
-            site = connection.root()["Application"]._getOb(site_id, None)
-            catalog = getattr(site, "portal_catalog", None) if site else None
-            return None if catalog is None else int(catalog.getCounter())
+            platform = connection.root()["Application"]._getOb(site_id, None)
+            return None if platform is None else platform_generation(platform)
         finally:
             manager.abort()
     finally:
         connection.close()
 
 
-def poll_catalog_counter(
+def poll_generation(
     open_db: Callable,
     site_id: str,
-    generation: CatalogGeneration,
+    generation: PlatformGeneration,
     stop: threading.Event,
     interval: float = POLL_INTERVAL,
 ) -> None:
-    """Move ``generation`` to each new counter until ``stop`` is set."""
+    """Move ``generation`` to each new reading until ``stop`` is set."""
     failing = False
     while True:
         try:
-            counter = read_catalog_counter(open_db(), site_id)
+            reading = read_generation(open_db(), site_id)
         except Exception:
-            # The database may be restarting; pages wait in Zope meanwhile,
-            # since the counter cannot move past what they were labelled.
+            # The database may be restarting. Pages kept so far go on being
+            # served meanwhile: only a commit could have made them stale, and
+            # a commit needs the database.
             if not failing:
-                logger.warning("The catalog counter could not be read", exc_info=True)
+                logger.warning(
+                    "The platform's generation could not be read", exc_info=True
+                )
             failing = True
         else:
             if failing:
-                logger.info("The catalog counter is read again")
+                logger.info("The platform's generation is read again")
             failing = False
-            if counter is not None:
-                generation.advance(counter)
+            if reading is not None:
+                generation.advance(reading)
         if stop.wait(interval):
             return
 
@@ -337,7 +360,7 @@ def _start_polling() -> None:
 
     settings = getConfiguration().product_config.get("pro", {})
     threading.Thread(
-        target=poll_catalog_counter,
+        target=poll_generation,
         args=(lambda: Zope2.DB, settings.get("site_id", "pro"), process_generation),
         kwargs={"stop": threading.Event()},
         name="pro.caching.front poll",
@@ -373,13 +396,19 @@ def _without_label(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(name, value) for name, value in headers if name.lower() != _LABEL]
 
 
-def _label(headers: list[tuple[str, str]]) -> int | None:
+def label(generation: tuple[int, int]) -> str:
+    """The label header's value for ``generation``."""
+    return " ".join(str(number) for number in generation)
+
+
+def _label(headers: list[tuple[str, str]]) -> tuple[int, int] | None:
     for name, value in headers:
         if name.lower() == _LABEL:
             try:
-                return int(value)
+                counter, serial = (int(number) for number in value.split())
             except ValueError:
                 return None
+            return counter, serial
     return None
 
 

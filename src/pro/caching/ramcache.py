@@ -1,25 +1,32 @@
 """Zope's side of the RAM cache in front of the publisher (:mod:`pro.caching.front`).
 
-Two things only Zope knows: whether plone.app.caching decided to keep a page
-in RAM, and the platform catalog's counter after a commit. The first becomes
-a label on the response, which the filter reads and removes; the second moves
-the process's catalog generation the moment a change is committed, so the
-filter never answers from a page that a commit in this process made stale.
+Three things only Zope knows: whether plone.app.caching decided to keep a
+page in RAM, the platform's generation after a commit, and when a setting
+changed. The first becomes a label on the response, which the filter reads
+and removes; the second moves the process's generation the moment a change is
+committed, so the filter never answers from a page that a commit in this
+process made stale; the third grows the settings serial that is part of the
+generation.
 
 Both act only on requests that came through the filter, which marks them in
 the WSGI environment: without it (tests, scripts) nothing is labelled. The
 filter takes the label off every response, kept or not.
 """
 
+from Acquisition import aq_base
 from App.config import getConfiguration
+from BTrees.Length import Length
 from plone.app.caching.interfaces import IRAMCached
 from plone.caching.hooks import InterceptorResponse
+from plone.registry.interfaces import IRecordEvent
 from plone.transformchain.interfaces import ITransform
 from pro.caching.front import FRONT_ENVIRON
+from pro.caching.front import label
 from pro.caching.front import LABEL_HEADER
+from pro.caching.front import platform_generation
 from pro.caching.front import process_generation
+from pro.caching.front import SETTINGS_SERIAL
 from pro.interfaces import IProLayer
-from Products.CMFCore.utils import getToolByName
 from zope.component import adapter
 from zope.component.hooks import getSite
 from zope.interface import implementer
@@ -31,7 +38,7 @@ import transaction
 @implementer(ITransform)
 @adapter(Interface, IProLayer)
 class LabelForFrontCache:
-    """Label a response plone.app.caching keeps in RAM with its catalog counter.
+    """Label a response plone.app.caching keeps in RAM with its generation.
 
     Runs after plone.app.caching's caching operation (order 12000), which is
     where its decision shows: the request then provides ``IRAMCached``. And
@@ -67,21 +74,40 @@ class LabelForFrontCache:
             or response.cookies
         ):
             return
-        counter = platform_catalog_counter()
-        if counter is not None:
-            response.setHeader(LABEL_HEADER, str(counter))
+        platform = request_platform()
+        generation = None if platform is None else platform_generation(platform)
+        if generation is not None:
+            response.setHeader(LABEL_HEADER, label(generation))
 
 
 @adapter(IPubBeforeCommit)
-def note_catalog_counter(event) -> None:
-    """After this request commits, its catalog counter is the current one."""
+def note_generation(event) -> None:
+    """After this request commits, its generation is the current one."""
     if FRONT_ENVIRON not in event.request.environ:
         return
-    counter = platform_catalog_counter()
-    current = process_generation.current()
-    if counter is None or (current is not None and counter <= current):
+    platform = request_platform()
+    generation = None if platform is None else platform_generation(platform)
+    if generation is None or generation == process_generation.current():
         return
-    transaction.get().addAfterCommitHook(_advance, args=(counter,))
+    transaction.get().addAfterCommitHook(_advance, args=(generation,))
+
+
+@adapter(IRecordEvent)
+def note_settings_change(event) -> None:
+    """A record was added, changed or removed: every kept page is stale.
+
+    Registry records decide much of what a page shows (the caching rules,
+    the theme's resources, the site's settings) without touching the
+    catalog, so the serial is kept next to the catalog counter.
+    """
+    platform = request_platform()
+    if platform is None:
+        return
+    serial = aq_base(platform).__dict__.get(SETTINGS_SERIAL)
+    if serial is None:
+        serial = Length()
+        setattr(aq_base(platform), SETTINGS_SERIAL, serial)
+    serial.change(1)
 
 
 class InterceptedWithoutBase(InterceptorResponse):
@@ -99,23 +125,23 @@ class InterceptedWithoutBase(InterceptorResponse):
         return super().__call__()
 
 
-def platform_catalog_counter() -> int | None:
-    """The counter of the platform's catalog in this request, or ``None``.
+def request_platform():
+    """The platform's Plone site, if this request is on it, else ``None``.
 
-    Only the platform's own catalog counts: another Plone site in the same
-    Zope has a counter of its own that says nothing about the platform.
+    Only the platform counts: another Plone site in the same Zope has a
+    catalog and registry of its own that say nothing about the platform.
     """
     site = getSite()
-    catalog = getToolByName(site, "portal_catalog", None) if site else None
-    if catalog is None:
+    if site is None or not hasattr(site, "getPhysicalPath"):
         return None
-    settings = (getConfiguration().product_config or {}).get("pro", {})
+    product_config = getattr(getConfiguration(), "product_config", None)
+    settings = (product_config or {}).get("pro", {})
     site_id = settings.get("site_id", "pro")
-    if catalog.getPhysicalPath() != ("", site_id, "portal_catalog"):
+    if site.getPhysicalPath()[:2] != ("", site_id):
         return None
-    return int(catalog.getCounter())
+    return site.getPhysicalRoot()._getOb(site_id, None)
 
 
-def _advance(committed: bool, counter: int) -> None:
+def _advance(committed: bool, generation: tuple[int, int]) -> None:
     if committed:
-        process_generation.advance(counter)
+        process_generation.advance(generation)
