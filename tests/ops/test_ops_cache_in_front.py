@@ -252,7 +252,7 @@ def set_caching(admin: requests.Session, base_url: str, enabled: bool) -> None:
 
 
 @pytest.mark.slow
-def test_switching_caching_off_ends_answers_from_ram_at_once(
+def test_switching_caching_off_and_on_ends_and_resumes_answers_from_ram(
     instance_one, admin, site, visitor
 ):
     url = instance_one.url + site.news_item
@@ -263,6 +263,8 @@ def test_switching_caching_off_ends_answers_from_ram_at_once(
         seen = [fetch(visitor, url), fetch(visitor, url)]
     finally:
         set_caching(admin, instance_one.url, enabled=True)
+    again = kept(visitor, url)
 
     assert [from_ram(response) for response in seen] == [False, False]
     assert "s-maxage" not in seen[-1].headers.get("Cache-Control", "")
+    assert from_ram(again)

@@ -283,8 +283,12 @@ def platform_generation(platform) -> tuple[int, int] | None:
     catalog = getattr(platform, "portal_catalog", None)
     if catalog is None:
         return None
-    serial = platform.__dict__.get(SETTINGS_SERIAL)
-    return int(catalog.getCounter()), 0 if serial is None else int(serial())
+    return int(catalog.getCounter()), settings_serial(platform)
+
+
+def settings_serial(platform) -> int:
+    serial = getattr(platform, "__dict__", {}).get(SETTINGS_SERIAL)
+    return 0 if serial is None else int(serial())
 
 
 def read_generation(db, site_id: str) -> tuple[int, int] | None:

@@ -16,6 +16,7 @@ filter takes the label off every response, kept or not.
 from Acquisition import aq_base
 from App.config import getConfiguration
 from BTrees.Length import Length
+from plone.app.caching.interfaces import IETagValue
 from plone.app.caching.interfaces import IRAMCached
 from plone.caching.hooks import InterceptorResponse
 from plone.registry.interfaces import IRecordEvent
@@ -26,6 +27,7 @@ from pro.caching.front import LABEL_HEADER
 from pro.caching.front import platform_generation
 from pro.caching.front import process_generation
 from pro.caching.front import SETTINGS_SERIAL
+from pro.caching.front import settings_serial
 from pro.interfaces import IProLayer
 from zope.component import adapter
 from zope.component.hooks import getSite
@@ -108,6 +110,25 @@ def note_settings_change(event) -> None:
         serial = Length()
         setattr(aq_base(platform), SETTINGS_SERIAL, serial)
     serial.change(1)
+
+
+@implementer(IETagValue)
+@adapter(Interface, Interface)
+class SettingsSerialETag:
+    """The ``settingsSerial`` part of a page's ETag.
+
+    With it in the caching rules' ETags, a change of settings gives pages a
+    new ETag, so browsers fetch them again and plone.app.caching's RAM cache,
+    keyed by the ETag, no longer answers with a page from before the change.
+    """
+
+    def __init__(self, published, request) -> None:
+        self.published = published
+        self.request = request
+
+    def __call__(self) -> str:
+        platform = request_platform()
+        return str(0 if platform is None else settings_serial(platform))
 
 
 class InterceptedWithoutBase(InterceptorResponse):
