@@ -16,6 +16,8 @@ visitor on loopback:
   publisher by ``pro.caching.front``, as every instance runs by default;
 - Varnish in front of one instance, with the VCL of ``docker/varnish/``;
 - the plain Plone site's Document page on one instance, for comparison;
+- the same uncached pages over one connection, one request at a time: the
+  time each page takes to make, free of queueing;
 - nginx serving the home page's bytes as a static file: the machine's bound.
 
 Every request names the host ``pro.bench.example``, as a browser would.
@@ -171,6 +173,20 @@ def run(scratch: Path, seconds: int, connections: int) -> list[Figure]:
                 one.url + plain_document,
             )
         )
+        # One request at a time: the time a page takes to make, without the
+        # queueing that several connections on two cores add to the rows above.
+        alone = _Wrk(scratch, seconds, connections=1)
+        for label, path in pages.items():
+            figures.append(
+                alone.measure("uncached, one connection", label, one.url + path)
+            )
+        figures.append(
+            alone.measure(
+                "plain Plone 6.2, one connection",
+                "Document page",
+                one.url + plain_document,
+            )
+        )
 
         _set_caching(admin, one.url, enabled=True)
         for label, path in pages.items():
@@ -217,7 +233,7 @@ class _Wrk:
             [
                 "wrk",
                 "--threads",
-                "2",
+                str(min(2, self.connections)),
                 "--connections",
                 str(self.connections),
                 "--duration",

@@ -237,6 +237,29 @@ def site(instance_one, admin) -> Site:
 
 
 @pytest.fixture(scope="session")
+def editor(instance_one, admin, site) -> tuple[str, str]:
+    """An editor of the site, with a password of their own."""
+    user_id, password = "redacteur", "Redacteur-Geheim-1"
+    response = admin.post(
+        f"{instance_one.url}/pro/@users",
+        json={
+            "username": user_id,
+            "email": "redacteur@example.org",
+            "password": password,
+        },
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert response.status_code == 201, response.text
+    response = admin.patch(
+        f"{instance_one.url}/pro/@sites/{site.id}",
+        json={"editors": [user_id]},
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert response.status_code == 200, response.text
+    return user_id, password
+
+
+@pytest.fixture(scope="session")
 def varnish(instance_one, varnish_port) -> Iterator[Varnish]:
     varnishd = shutil.which("varnishd") or "/usr/sbin/varnishd"
     if not Path(varnishd).exists():

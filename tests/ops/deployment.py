@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from pro.instance.process import HOST
 from pro.instance.process import ZopeProcess
+import re
 import requests
 import socket
 import subprocess
@@ -44,6 +45,35 @@ class Site:
     @property
     def path(self) -> str:
         return f"/pro/{self.id}"
+
+
+def log_in(base_url: str, user_id: str, password: str) -> requests.Session:
+    """A browser session logged in through Plone's login form at ``base_url``."""
+    session = http_session()
+    response = session.post(
+        f"{base_url}/pro/login",
+        data={
+            "__ac_name": user_id,
+            "__ac_password": password,
+            "buttons.login": "Inloggen",
+        },
+        allow_redirects=False,
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert "__ac" in session.cookies, response.text
+    return session
+
+
+def editor_session(base_url: str, editor: tuple[str, str], login: str):
+    """The editor's session, logged in by ``login``: "cookie" or "basic"."""
+    if login == "cookie":
+        return log_in(base_url, *editor)
+    return http_session(editor)
+
+
+def page_title(response: requests.Response) -> str:
+    match = re.search(r"<h1[^>]*>\s*(.*?)\s*</h1>", response.text, re.DOTALL)
+    return match.group(1) if match else ""
 
 
 def publish(admin: requests.Session, url: str) -> None:

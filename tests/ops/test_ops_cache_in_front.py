@@ -8,7 +8,8 @@ instance.
 """
 
 from deployment import add_content
-from deployment import http_session
+from deployment import editor_session
+from deployment import page_title
 from deployment import publish
 from deployment import REQUEST_TIMEOUT
 from pro.caching.front import GLOBAL_KEY
@@ -45,33 +46,6 @@ def kept(session: requests.Session, url: str, **kwargs) -> requests.Response:
         if from_ram(response) or time.monotonic() > deadline:
             return response
         time.sleep(0.1)
-
-
-def page_title(response: requests.Response) -> str:
-    match = re.search(r"<h1[^>]*>\s*(.*?)\s*</h1>", response.text, re.DOTALL)
-    return match.group(1) if match else ""
-
-
-@pytest.fixture(scope="module")
-def editor(instance_one, admin, site) -> tuple[str, str]:
-    user_id, password = "webredacteur", "Webredacteur-Geheim-1"
-    response = admin.post(
-        f"{instance_one.url}/pro/@users",
-        json={
-            "username": user_id,
-            "email": "webredacteur@example.org",
-            "password": password,
-        },
-        timeout=REQUEST_TIMEOUT,
-    )
-    assert response.status_code == 201, response.text
-    response = admin.patch(
-        f"{instance_one.url}/pro/@sites/{site.id}",
-        json={"editors": [user_id]},
-        timeout=REQUEST_TIMEOUT,
-    )
-    assert response.status_code == 200, response.text
-    return user_id, password
 
 
 @pytest.fixture
@@ -112,21 +86,7 @@ def test_a_logged_in_editor_never_gets_a_page_from_ram(
 ):
     url = instance_one.url + site.news_item
     assert from_ram(kept(visitor, url))
-    if login == "cookie":
-        session = http_session()
-        response = session.post(
-            f"{instance_one.url}/pro/login",
-            data={
-                "__ac_name": editor[0],
-                "__ac_password": editor[1],
-                "buttons.login": "Inloggen",
-            },
-            allow_redirects=False,
-            timeout=REQUEST_TIMEOUT,
-        )
-        assert "__ac" in session.cookies, response.text
-    else:
-        session = http_session(editor)
+    session = editor_session(instance_one.url, editor, login)
 
     pages = [fetch(session, url), fetch(session, url)]
 
@@ -268,3 +228,22 @@ def test_switching_caching_off_and_on_ends_and_resumes_answers_from_ram(
     assert [from_ram(response) for response in seen] == [False, False]
     assert "s-maxage" not in seen[-1].headers.get("Cache-Control", "")
     assert from_ram(again)
+
+
+@pytest.mark.slow
+def test_a_change_of_the_whole_site_is_shown_to_the_very_next_visitor(
+    instance_one, admin, site, visitor
+):
+    url = instance_one.url + site.news_item
+    assert from_ram(kept(visitor, url))
+    sites = f"{instance_one.url}/pro/@sites/{site.id}"
+    renamed = admin.patch(
+        sites, json={"title": "Waterschap Rivierenland en Lek"}, timeout=60
+    )
+    assert renamed.status_code == 200, renamed.text
+    try:
+        seen = fetch(visitor, url)
+    finally:
+        admin.patch(sites, json={"title": "Waterschap Rivierenland"}, timeout=60)
+
+    assert "Waterschap Rivierenland en Lek" in seen.text

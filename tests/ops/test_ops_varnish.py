@@ -4,8 +4,10 @@ what may be cached and which purges it sends after each change.
 """
 
 from deployment import add_content
+from deployment import editor_session
 from deployment import eventually
-from deployment import http_session
+from deployment import log_in
+from deployment import page_title
 from deployment import publish
 from deployment import REQUEST_TIMEOUT
 import pytest
@@ -38,51 +40,6 @@ def cached_twice(session, url: str, host: str | None = None, **kwargs):
         if response.headers.get("X-Cache") == "HIT" or time.monotonic() > deadline:
             return response
         time.sleep(0.2)
-
-
-def page_title(response: requests.Response) -> str:
-    match = re.search(r"<h1[^>]*>\s*(.*?)\s*</h1>", response.text, re.DOTALL)
-    return match.group(1) if match else ""
-
-
-@pytest.fixture(scope="module")
-def editor(instance_one, admin, site) -> tuple[str, str]:
-    """An editor of the site, with a password of their own."""
-    user_id, password = "redacteur", "Redacteur-Geheim-1"
-    response = admin.post(
-        f"{instance_one.url}/pro/@users",
-        json={
-            "username": user_id,
-            "email": "redacteur@example.org",
-            "password": password,
-        },
-        timeout=REQUEST_TIMEOUT,
-    )
-    assert response.status_code == 201, response.text
-    response = admin.patch(
-        f"{instance_one.url}/pro/@sites/{site.id}",
-        json={"editors": [user_id]},
-        timeout=REQUEST_TIMEOUT,
-    )
-    assert response.status_code == 200, response.text
-    return user_id, password
-
-
-def logged_in(varnish, user_id: str, password: str) -> requests.Session:
-    """A browser session logged in through Plone's login form, via Varnish."""
-    session = http_session()
-    response = session.post(
-        f"{varnish.url}/pro/login",
-        data={
-            "__ac_name": user_id,
-            "__ac_password": password,
-            "buttons.login": "Inloggen",
-        },
-        allow_redirects=False,
-        timeout=REQUEST_TIMEOUT,
-    )
-    assert "__ac" in session.cookies, response.text
-    return session
 
 
 @pytest.mark.slow
@@ -169,10 +126,7 @@ def test_a_logged_in_editor_never_gets_a_cached_page(
 ):
     url = f"{varnish.url}{site.path}/nieuws/dijkversterking"
     cached_twice(visitor, url)
-    if login == "cookie":
-        session = logged_in(varnish, *editor)
-    else:
-        session = http_session(editor)
+    session = editor_session(varnish.url, editor, login)
 
     pages = [fetch(session, url), fetch(session, url)]
 
@@ -194,7 +148,7 @@ def test_an_editors_draft_seen_through_the_cache_is_never_shown_to_a_visitor(
         **{"@type": "News Item", "id": "concept", "title": "Nog geheim"},
     )
     url = draft.replace(instance_one.url, varnish.url)
-    session = logged_in(varnish, *editor)
+    session = log_in(varnish.url, *editor)
     assert "Nog geheim" in fetch(session, url).text
 
     seen_by_visitor = fetch(visitor, url, allow_redirects=False)
