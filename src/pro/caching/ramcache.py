@@ -28,7 +28,6 @@ from pro.caching.front import platform_generation
 from pro.caching.front import process_generation
 from pro.caching.front import SETTINGS_SERIAL
 from pro.caching.front import settings_serial
-from pro.interfaces import IProLayer
 from zope.component import adapter
 from zope.component.hooks import getSite
 from zope.interface import implementer
@@ -38,7 +37,7 @@ import transaction
 
 
 @implementer(ITransform)
-@adapter(Interface, IProLayer)
+@adapter(Interface, Interface)
 class LabelForFrontCache:
     """Label a response plone.app.caching keeps in RAM with its generation.
 
@@ -47,6 +46,10 @@ class LabelForFrontCache:
     before its own store (order 90000), so the label is kept with the page
     there as well: a page served from plone.app.caching's RAM cache inside
     the publisher, which runs no transforms, still comes labelled.
+
+    Registered for any request, as plone.app.caching's transforms are: one
+    registered for a browser layer could be traversed to like a view. Only
+    the platform's pages are labelled (:func:`request_platform`).
     """
 
     order = 89000
