@@ -226,6 +226,7 @@ def test_zope_ini_serves_zope_conf_with_waitress(tmp_path):
         "pro.security.request_limits:filter_factory"
     )
     assert parser["filter:ram_cache"]["use"] == "call:pro.caching.front:filter_factory"
+    assert parser["filter:ram_cache"]["max_entries"] == "5000"
 
 
 def test_the_ram_cache_in_front_of_zope_can_be_left_out(tmp_path):

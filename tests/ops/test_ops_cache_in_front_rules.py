@@ -14,6 +14,7 @@ from pro.caching.front import LABEL_HEADER
 from pro.caching.front import PASS_HEADER
 from pro.caching.front import PlatformGeneration
 from pro.caching.front import request_key
+from pro.caching.front import size_ram_cache
 from zope.ramcache.ram import RAMCache
 import io
 import pytest
@@ -278,3 +279,18 @@ def test_head_and_revalidation_are_answered_from_the_kept_page():
     assert weak["status"] == "304 Not Modified"
     assert other["status"] == "200 OK"
     assert other["body"] == first["body"]
+
+
+def test_the_ram_cache_holds_as_many_pages_as_the_instance_setting_says():
+    utility = RAMCache()
+    # Clean up on every write, as a long-running instance does every 5 minutes.
+    utility.update(cleanupInterval=0)
+    cache = RAMCacheAdapter(utility, globalkey=GLOBAL_KEY)
+
+    size_ram_cache(utility, 3)
+    for number in range(10):
+        cache[f"page {number}"] = number
+    kept = [number for number in range(10) if cache.get(f"page {number}") is not None]
+
+    assert len(kept) <= 3
+    assert 9 in kept

@@ -347,10 +347,24 @@ def global_ram_cache() -> RAMCacheAdapter | None:
     return None if utility is None else RAMCacheAdapter(utility, globalkey=GLOBAL_KEY)
 
 
-def filter_factory(global_config: dict, **local_config) -> Callable:
+def size_ram_cache(utility: IRAMCache | None, max_entries: int) -> None:
+    """Let the process's RAM cache hold ``max_entries`` values.
+
+    zope.ramcache's default of 1,000 is shared by every page and every other
+    value Plone keeps there; Plone's control panel changes it only in the
+    instance that saved the form, until it restarts.
+    """
+    if utility is not None:
+        utility.update(maxEntries=max_entries)
+
+
+def filter_factory(global_config: dict, max_entries: str = "") -> Callable:
     """PasteDeploy entry: ``use = call:pro.caching.front:filter_factory``."""
 
     def make_filter(app: Callable) -> FrontCache:
+        utility = getGlobalSiteManager().queryUtility(IRAMCache)
+        if max_entries:
+            size_ram_cache(utility, int(max_entries))
         _start_polling()
         cache = global_ram_cache()
         return FrontCache(app, lambda: cache, process_generation)

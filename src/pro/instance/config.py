@@ -64,6 +64,7 @@ class InstanceConfig:
     mail_from_name: str = "PRO"
     caching_proxies: tuple[str, ...] = ()
     ram_cache_in_front: bool = True
+    ram_cache_entries: int = 5000
     backup_dir: Path | None = None
     pack_days: int = 1
     site_id: str = "pro"
@@ -380,6 +381,7 @@ _PARSERS: dict[str, Parser] = {
     "mail_from_name": _text(),
     "caching_proxies": _url_list,
     "ram_cache_in_front": _boolean,
+    "ram_cache_entries": _whole_number(1),
     "backup_dir": _text(allowed="a folder path"),
     "pack_days": _whole_number(0),
     "site_id": _text(

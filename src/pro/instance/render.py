@@ -108,6 +108,7 @@ def render_zope_ini(cfg: InstanceConfig) -> str:
         # Zope's publisher (pro.caching.front).
         "[filter:ram_cache]",
         "use = call:pro.caching.front:filter_factory",
+        f"max_entries = {cfg.ram_cache_entries}",
         "",
         "[pipeline:main]",
         "pipeline =",
