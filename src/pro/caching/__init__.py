@@ -2,8 +2,10 @@
 
 The rules are plone.app.caching's, set in the profile
 (``profiles/default/registry/caching.xml``); this package adds the purge paths
-of the platform's sites and domains (:mod:`pro.caching.purge`) and the
-instance setting that names the caching proxies (:mod:`pro.caching.settings`).
+of the platform's sites and domains (:mod:`pro.caching.purge`), the instance
+setting that names the caching proxies (:mod:`pro.caching.settings`), and the
+RAM cache answered in front of Zope's publisher (:mod:`pro.caching.front`,
+with its Zope side in :mod:`pro.caching.ramcache`).
 """
 
 import logging
