@@ -60,7 +60,7 @@ def front(zope: Zope, generation: PlatformGeneration | None = None, clock=None):
         generation = PlatformGeneration()
         generation.advance(zope.generation)
     cache = RAMCacheAdapter(RAMCache(), globalkey=GLOBAL_KEY)
-    return FrontCache(zope, lambda: cache, generation, clock or Clock())
+    return FrontCache(zope, cache, generation, clock or Clock())
 
 
 def get(app, path="/pro/site/nieuws", method="GET", **headers):

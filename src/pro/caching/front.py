@@ -4,11 +4,10 @@ plone.app.caching keeps anonymous pages in the process's RAM cache, but it
 finds them only after Zope has traversed to the page, authenticated the
 request, begun a transaction and computed the page's ETag: on a 2-core
 machine that is about a hundred hits a second, a seventh of what rendering
-the page costs. This WSGI
-filter, in the ``zope.ini`` pipeline in front of Zope, answers the same pages
-before any of that. No maintained package does this for Zope: the caches
-that do (Varnish, nginx) run in another process and know nothing of the
-catalog, which is what keeps this one fresh.
+the page costs. This WSGI filter, in the ``zope.ini`` pipeline in front of
+Zope, answers the same pages before any of that. No maintained package does
+this for Zope: the caches that do (Varnish, nginx) run in another process
+and know nothing of the catalog, which is what keeps this one fresh.
 
 What is kept is decided by plone.app.caching alone. A response is stored here
 only when its caching rule asked for the RAM cache and plone.app.caching found
@@ -167,7 +166,7 @@ class FrontCache:
     def __init__(
         self,
         app: Callable,
-        cache: Callable[[], RAMCacheAdapter | None],
+        cache: RAMCacheAdapter | None,
         generation: PlatformGeneration,
         clock: Callable[[], float] = time.time,
     ) -> None:
@@ -179,7 +178,7 @@ class FrontCache:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         environ[FRONT_ENVIRON] = True
         key = request_key(environ)
-        cache = self.cache() if key is not None else None
+        cache = self.cache if key is not None else None
         if cache is None:
             return self.app(environ, _unlabelled(start_response))
 
@@ -339,16 +338,6 @@ def poll_generation(
             return
 
 
-def global_ram_cache() -> RAMCacheAdapter | None:
-    """The process's RAM cache, looked up without a local site.
-
-    A worker thread may still have a Plone site set from its last request,
-    whose registry cannot be read once that request's connection closed.
-    """
-    utility = getGlobalSiteManager().queryUtility(IRAMCache)
-    return None if utility is None else RAMCacheAdapter(utility, globalkey=GLOBAL_KEY)
-
-
 def size_ram_cache(utility: IRAMCache | None, max_entries: int) -> None:
     """Let the process's RAM cache hold ``max_entries`` values.
 
@@ -364,12 +353,15 @@ def filter_factory(global_config: dict, max_entries: str = "") -> Callable:
     """PasteDeploy entry: ``use = call:pro.caching.front:filter_factory``."""
 
     def make_filter(app: Callable) -> FrontCache:
+        # Looked up once, in the global registry: a worker thread may still
+        # have a Plone site set from its last request, whose registry cannot
+        # be read once that request's connection closed.
         utility = getGlobalSiteManager().queryUtility(IRAMCache)
         if max_entries:
             size_ram_cache(utility, int(max_entries))
         _start_polling()
-        cache = global_ram_cache()
-        return FrontCache(app, lambda: cache, process_generation)
+        cache = None if utility is None else RAMCacheAdapter(utility, GLOBAL_KEY)
+        return FrontCache(app, cache, process_generation)
 
     return make_filter
 
