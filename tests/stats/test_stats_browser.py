@@ -4,9 +4,7 @@ A real browser runs ``beacon.js`` under the platform's pages as a visitor
 gets them, so what is counted is what a browser really sends.
 """
 
-from axe_playwright_python.sync_playwright import Axe
 from conftest import fresh_portal
-from pathlib import Path
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from pro.stats.counter import local_day
@@ -16,7 +14,7 @@ from pro.stats.report import parse_period
 from pro.stats.report import site_report
 from pro.stats.storage import stats_storage
 from pro.testing import make_site
-import os
+from pro_browser import axe_violations
 import pytest
 import time
 import transaction
@@ -24,38 +22,12 @@ import transaction
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Headless Chromium names itself HeadlessChrome, which the bot list knows;
 # a visitor's Chromium does not.
 VISITOR_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/131.0.0.0 Safari/537.36"
 )
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing; install it with: apt-get install chromium"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="class")
@@ -145,13 +117,7 @@ class TestBeaconInChromium:
         page = context.new_page()
         response = page.goto(f"{platform.absolute_url()}/{path}", wait_until="load")
 
-        results = Axe().run(
-            page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}}
-        )
-        violations = {
-            violation["id"]: [node["target"] for node in violation["nodes"]]
-            for violation in results.response["violations"]
-        }
+        violations = axe_violations(page)
         context.close()
         assert response.status == 200
         assert violations == {}
