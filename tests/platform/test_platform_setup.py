@@ -9,10 +9,12 @@ from pro.interfaces import IProLayer
 from pro.platform.setup import ADDONS
 from pro.platform.setup import create_platform
 from pro.platform.setup import installed_addons
+from Products.Five.browser import BrowserView
 from zope.component import getMultiAdapter
 from zope.component import getUtility
 from zope.component.hooks import setSite
 from zope.interface import noLongerProvides
+from zope.viewlet.interfaces import IViewletManager
 
 
 def test_every_addon_is_installed(portal):
@@ -79,3 +81,26 @@ def test_no_navigation_portlet_lists_every_sibling(portal):
     assignments = getMultiAdapter((portal, manager), IPortletAssignmentMapping)
 
     assert "navigation" not in assignments
+
+
+def footer_html(portal, request) -> str:
+    view = BrowserView(portal, request)
+    manager = getMultiAdapter(
+        (portal, request, view), IViewletManager, name="plone.portalfooter"
+    )
+    manager.update()
+    return manager.render()
+
+
+def test_pages_have_the_theme_footer_and_not_plones_footer_portlets(
+    portal, http_request
+):
+    # The theme shows its own footer; Plone's portlets there were rendered on
+    # every page only for Diazo to drop them.
+    assert 'id="pro-footer"' in footer_html(portal, http_request)
+    assert 'id="portal-colophon"' not in footer_html(portal, http_request)
+
+    get_installer(portal).uninstall_product("pro")
+    assert 'id="portal-colophon"' in footer_html(portal, http_request)
+    get_installer(portal).install_product("pro")
+    assert 'id="portal-colophon"' not in footer_html(portal, http_request)

@@ -1,6 +1,7 @@
 """Pages over real HTTP: each site shows its own identity and nothing of
 another's, and its owners change that identity through a form."""
 
+from plone import api
 from plone.app.testing import SITE_OWNER_NAME
 from plone.app.testing import SITE_OWNER_PASSWORD
 from plone.testing.zope import Browser
@@ -10,6 +11,10 @@ import pytest
 import re
 import requests
 import transaction
+
+
+# The water site's owner, made by the ``sites`` fixture.
+OWNER_AUTH = ("water-owner", "water-owner-Secret-1")
 
 
 def get(url: str, **kwargs) -> requests.Response:
@@ -46,6 +51,19 @@ class TestTwoSites:
             "pro.theme/vendor/utrecht.css" in link for link in stylesheets(water)
         )
 
+    def test_editing_style_sheets_only_where_they_are_used(self, sites):
+        def bundles(url, **kwargs):
+            html = get(url, **kwargs).text
+            return set(re.findall(r'<link data-bundle="([^"]+)"', html))
+
+        visitor = bundles(sites.pages["news item"])
+        owner = bundles(sites.pages["news item"], auth=OWNER_AUTH)
+
+        assert {"pro-utrecht", "pro-theme"} <= visitor
+        assert not {"easyform", "multilingual"} & visitor
+        assert {"easyform", "multilingual"} <= owner
+        assert "easyform" in bundles(sites.pages["form"])
+
     def test_header_footer_and_skip_link_are_in_place(self, sites):
         html = get(sites.water_url).text
 
@@ -80,6 +98,31 @@ class TestTwoSites:
 
         assert f'href="{sites.water_url}/nieuws"' in menu
         assert f'href="{sites.water_url}/en"' not in menu
+
+    def test_menu_goes_deeper_only_when_the_navigation_depth_is_raised(
+        self, sites, functional_portal_class
+    ):
+        def menu():
+            # As the site's owner: this test layer's RAM cache of anonymous
+            # pages does not follow registry changes (only the platform's does).
+            html = get(sites.water_url, auth=OWNER_AUTH).text
+            menu = html[html.index('id="portal-globalnav"') :]
+            return menu[: menu.index("</nav>")]
+
+        folder = sites.pages["folder"]
+        one_level = menu()
+        assert f'href="{sites.water_url}/onderwerpen"' in one_level
+        assert f'href="{folder}"' not in one_level
+
+        api.portal.set_registry_record("plone.navigation_depth", 2)
+        transaction.commit()
+        try:
+            two_levels = menu()
+        finally:
+            api.portal.set_registry_record("plone.navigation_depth", 1)
+            transaction.commit()
+        assert f'href="{folder}"' in two_levels
+        assert f'href="{sites.water_url}/en"' not in two_levels
 
     def test_current_section_is_marked_in_the_menu(self, sites):
         html = get(sites.pages["news item"]).text
@@ -193,7 +236,7 @@ class TestIdentityForm:
         )
         owner_of_water = get(
             f"{sites.green_url}/@@site-identity",
-            auth=("water-owner", "water-owner-Secret-1"),
+            auth=OWNER_AUTH,
             allow_redirects=False,
         )
 
@@ -204,7 +247,7 @@ class TestIdentityForm:
     def test_fields_have_dutch_labels_and_help(self, sites):
         html = get(
             f"{sites.water_url}/@@site-identity",
-            auth=("water-owner", "water-owner-Secret-1"),
+            auth=OWNER_AUTH,
         ).text
 
         for label in ("Woordmerk", "Hoofdkleur", "Steunkleur", "Logo", "Servicelinks"):

@@ -5,11 +5,14 @@ Each viewlet reads the identity of the site being viewed through
 puts their output in place.
 """
 
+from collections import defaultdict
+from html import escape
 from plone.app.layout.viewlets.common import GlobalSectionsViewlet
 from plone.app.layout.viewlets.common import PathBarViewlet
 from plone.app.layout.viewlets.common import ViewletBase
 from plone.app.multilingual.interfaces import ITranslationManager
 from plone.base.interfaces import ILanguage
+from plone.base.utils import safe_text
 from plone.memoize.view import memoize
 from plone.registry.interfaces import IRegistry
 from pro.platform.settings import find_site
@@ -19,8 +22,10 @@ from pro.theme.identity import Identity
 from pro.theme.identity import identity_for
 from pro.theme.interfaces import IThemeSettings
 from urllib.parse import urlsplit
+from zope.annotation.interfaces import IAnnotations
 from zope.component import getMultiAdapter
 from zope.component import getUtility
+from zope.i18n import translate
 
 
 DEFAULT_EMBLEM = "++plone++pro.theme/emblem.svg"
@@ -39,9 +44,14 @@ class IdentityViewletBase(ViewletBase):
     """A viewlet that shows part of the identity of the site being viewed."""
 
     @property
-    @memoize
     def identity(self) -> Identity:
-        return identity_for(self.context)
+        # Head, header and footer each show part of it: read it once a page,
+        # not once a viewlet as a per-view memo would.
+        key = "pro.theme.identity:" + "/".join(self.context.getPhysicalPath())
+        annotations = IAnnotations(self.request)
+        if key not in annotations:
+            annotations[key] = identity_for(self.context)
+        return annotations[key]
 
 
 class IdentityHeadViewlet(IdentityViewletBase):
@@ -93,7 +103,10 @@ class NavigationViewlet(GlobalSectionsViewlet):
     @property
     @memoize
     def navtree(self):
-        tree = super().navtree
+        if self.settings.navigation_depth > 1:
+            tree = super().navtree
+        else:
+            tree = self._top_level()
         settings = site_settings(self.context)
         if settings is not None and len(settings.languages) > 1:
             site_path = "/".join(find_site(self.context).getPhysicalPath())
@@ -101,6 +114,27 @@ class NavigationViewlet(GlobalSectionsViewlet):
             tree[site_path] = [
                 entry for entry in tree[site_path] if entry["path"] not in branches
             ]
+        return tree
+
+    def _top_level(self) -> dict[str, list[dict]]:
+        """The menu of a one-level navigation: the portal tabs alone.
+
+        Plone's navigation queries the catalog a second time for the levels
+        below the tabs, and at one level that query finds only the tabs
+        again, on every page."""
+        root = self.navtree_path
+        tree = defaultdict(list)
+        for tab in self.portal_tabs:
+            entry = {"review_state": None, **tab, "path": f"{root}/{tab['id']}"}
+            entry["uid"] = tab["id"]
+            if "title" in tab:
+                # Tabs made from actions carry a message id as title.
+                title = translate(tab["title"], domain="plone", context=self.request)
+            else:
+                title = tab.get("name") or tab.get("description") or tab["id"]
+            entry["title"] = escape(safe_text(title))
+            self.customize_tab(entry, tab)
+            tree[root].append(entry)
         return tree
 
     def customize_tab(self, entry, tab):
