@@ -79,3 +79,14 @@ def test_a_theme_setting_shows_on_the_next_page(visitor):
     )
 
     assert "plonecustomcss" in bundles(tags(Styles, portal, request))
+
+
+def test_a_broken_bundle_expression_leaves_the_page_to_plone(visitor):
+    portal, request = visitor
+    registry = getUtility(IRegistry)
+    registry.registerInterface(IBundleRegistry, prefix="plone.bundles/broken")
+    registry["plone.bundles/broken.csscompilation"] = "++plone++pro.theme/theme.css"
+    registry["plone.bundles/broken.enabled"] = False
+    registry["plone.bundles/broken.expression"] = "python: 1 / 0"
+
+    assert tags(Styles, portal, request) == tags(StylesView, portal, request)

@@ -99,7 +99,12 @@ class _KeptRendering:
                     return None
             bundles.append((name, _hashable(value)))
             if name.endswith(".expression") and value:
-                bundles.append((name, self._evaluate(value)))
+                try:
+                    bundles.append((name, self._evaluate(value)))
+                except Exception:
+                    # A broken expression of a bundle that may not even be
+                    # on the page: Plone's rendering decides what it means.
+                    return None
         theme = _theme_inputs(self.request)
         if theme is None:
             return None
