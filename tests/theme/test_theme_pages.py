@@ -158,7 +158,7 @@ class TestTwoSites:
 def owner_browser(functional_app_class):
     browser = Browser(functional_app_class)
     browser.handleErrors = False
-    browser.addHeader("Authorization", "Basic water-owner:water-owner-Secret-1")
+    browser.addHeader("Authorization", "Basic " + ":".join(OWNER_AUTH))
     return browser
 
 

@@ -95,7 +95,7 @@ class _KeptRendering:
         for name in registry.records.keys(BUNDLE_PREFIX, BUNDLE_PREFIX + "\uffff"):
             value = registry.get(name)
             if name.endswith((".jscompilation", ".csscompilation")) and value:
-                if not _from_file_system(value):
+                if not _fixed(value):
                     return None
             bundles.append((name, _hashable(value)))
             if name.endswith(".expression") and value:
@@ -165,7 +165,7 @@ def _theme_inputs(request):
         theme.production_js,
         theme.development_js,
     )
-    if not all(_from_file_system(path) for path in files if path):
+    if not all(_fixed(path) for path in files if path):
         return None
     return (
         theme.__name__,
@@ -179,7 +179,9 @@ def _hashable(value):
     return tuple(value) if isinstance(value, list | set | tuple) else value
 
 
-def _from_file_system(path: str) -> bool:
+def _fixed(path: str) -> bool:
+    """Whether ``path`` names a package's file or an external URL: neither
+    can change while the process runs (the URL is all the tag holds)."""
     return path.startswith(FILE_SYSTEM_PREFIXES) or path.startswith(
         ("http://", "https://", "//")
     )

@@ -125,8 +125,12 @@ class NavigationViewlet(GlobalSectionsViewlet):
         root = self.navtree_path
         tree = defaultdict(list)
         for tab in self.portal_tabs:
-            entry = {"review_state": None, **tab, "path": f"{root}/{tab['id']}"}
-            entry["uid"] = tab["id"]
+            entry = {
+                "review_state": None,
+                **tab,
+                "path": f"{root}/{tab['id']}",
+                "uid": tab["id"],
+            }
             if "title" in tab:
                 # Tabs made from actions carry a message id as title.
                 title = translate(tab["title"], domain="plone", context=self.request)
