@@ -13,8 +13,9 @@ with ``ast.parse``. The failing request answers with an error page. No package
 guards against it, so the platform wraps both entry points in one lock; on
 Pythons without the fault nothing is changed.
 
-Only the parse itself is serialized: the rest of a template's compilation, and
-all rendering, still runs in parallel.
+Only the parse itself waits for the lock: the rest of a template's compilation,
+and all rendering, still takes turns with other threads as before. Pages of a
+warm instance parse nothing.
 """
 
 import ast
