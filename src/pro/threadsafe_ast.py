@@ -24,6 +24,7 @@ import sys
 import threading
 
 
+# Reentrant: a garbage collection during a parse may run code that parses.
 _lock = threading.RLock()
 
 _FAULTY = ((3, 11, 0), (3, 11, 8)), ((3, 12, 0), (3, 12, 2))
@@ -36,15 +37,12 @@ def has_shared_depth_count(version: tuple[int, ...] = sys.version_info[:3]) -> b
 
 def serialized(parse):
     """Wrap a parsing function so that one call runs at a time in the process."""
-    if getattr(parse, "_pro_serialized", False):
-        return parse
 
     @functools.wraps(parse)
     def locked_parse(*args, **kwargs):
         with _lock:
             return parse(*args, **kwargs)
 
-    locked_parse._pro_serialized = True
     return locked_parse
 
 
